@@ -1,0 +1,72 @@
+# ngx_catalog: build the dynamic module against Debian's nginx-dev, run the
+# demo gateway, run every test.
+#
+#   make          build/ngx_http_catalog_module.so
+#   make run      the demo catalog on http://127.0.0.1:8080/
+#   make test     cmocka unit tests, then the nginx tests (prove)
+#   make clean
+
+SHELL      := /bin/bash
+NGINX_SRC  ?= /usr/share/nginx/src
+NGINX      ?= /usr/sbin/nginx
+BUILD      := $(CURDIR)/build
+MODULE     := $(BUILD)/ngx_http_catalog_module.so
+OBJS       := $(BUILD)/objs
+
+SRCS       := $(wildcard ngx_module/*.c) $(wildcard include/*.h) config
+
+# Debian packages the build, the demo and the tests need
+DEB_BUILD  := nginx nginx-dev libhiredis-dev libjansson-dev gcc make
+DEB_TEST   := libcmocka-dev libtest-base-perl libwww-perl libjson-perl \
+              curl
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+all: $(MODULE)
+
+$(MODULE): $(OBJS)/Makefile $(SRCS)
+	$(MAKE) -s -f $(OBJS)/Makefile -C $(BUILD)/nginx-src modules
+	cp $(OBJS)/ngx_http_catalog_module.so $@
+
+# configure a private copy of nginx-dev's tree with Debian's own flags, so
+# that /usr/sbin/nginx accepts the module (same --with-compat signature)
+$(OBJS)/Makefile: config
+	rm -rf $(BUILD)/nginx-src $(OBJS)
+	mkdir -p $(BUILD)
+	cp -r $(NGINX_SRC) $(BUILD)/nginx-src
+	cd $(BUILD)/nginx-src && . ./conf_flags \
+	    && ./configure --with-cc-opt='-g -O2 -fPIC $(CATALOG_CC_OPT)' \
+	        --with-ld-opt='-fPIC $(CATALOG_LD_OPT)' \
+	        "$${NGX_CONF_FLAGS[@]}" \
+	        --add-dynamic-module=$(CURDIR) --builddir=$(OBJS) > $(BUILD)/configure.log \
+	    || { tail -20 $(BUILD)/configure.log; exit 1; }
+
+deps:
+	@missing=$$(for p in $(DEB_BUILD) $(DEB_TEST); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	        | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:" $$missing; \
+	    $(SUDO) apt-get update -qq \
+	    && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	        --no-install-recommends $$missing > /dev/null; \
+	fi
+
+run: deps $(MODULE)
+	bash conf/demo/run.sh $(MODULE)
+
+unit: deps
+	$(MAKE) -C lua-free-tests/unit check
+
+prove: deps $(MODULE)
+	TEST_NGINX_BINARY=$(NGINX) TEST_NGINX_LOAD_MODULES=$(MODULE) \
+	    prove -I lua-free-tests/lib -r lua-free-tests/t
+
+test: deps
+	$(MAKE) unit
+	$(MAKE) prove
+
+clean:
+	rm -rf $(BUILD)
+	$(MAKE) -C lua-free-tests/unit clean
+
+.PHONY: all deps run unit prove test clean

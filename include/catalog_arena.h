@@ -1,0 +1,41 @@
+
+/*
+ * Copyright (C) ngx_catalog developers
+ */
+
+
+#ifndef _CATALOG_ARENA_H_INCLUDED_
+#define _CATALOG_ARENA_H_INCLUDED_
+
+
+/*
+ * A bump allocator for everything the catalog keeps for its lifetime:
+ * built once when the configuration loads, freed at once with the
+ * configuration.  Nothing is freed individually.
+ */
+
+
+#include <stddef.h>
+
+#include <catalog_model.h>
+
+
+typedef struct catalog_arena_chunk_s  catalog_arena_chunk_t;
+
+typedef struct {
+    catalog_arena_chunk_t        *chunks;
+    char                         *pos;
+    char                         *end;
+    size_t                        total;       /* bytes taken from malloc */
+} catalog_arena_t;
+
+
+void catalog_arena_init(catalog_arena_t *a);
+void catalog_arena_free(catalog_arena_t *a);
+void *catalog_arena_alloc(catalog_arena_t *a, size_t size);
+void *catalog_arena_calloc(catalog_arena_t *a, size_t size);
+int catalog_arena_strdup(catalog_arena_t *a, catalog_str_t *dst,
+    const char *src, size_t len);
+
+
+#endif /* _CATALOG_ARENA_H_INCLUDED_ */

@@ -1,0 +1,75 @@
+
+/*
+ * Copyright (C) ngx_catalog developers
+ */
+
+
+#ifndef _CATALOG_MAP_H_INCLUDED_
+#define _CATALOG_MAP_H_INCLUDED_
+
+
+/*
+ * An open addressing hash map from byte strings to pointers, filled when
+ * the configuration loads and only read afterwards.  The caller keeps the
+ * key bytes alive (they live in the catalog arena) and computes the hash
+ * with catalog_hash(), which can be continued over several pieces: the
+ * route table hashes "host\npath" one path segment at a time.
+ */
+
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+#define CATALOG_HASH_INIT  0xcbf29ce484222325ULL
+
+
+typedef struct {
+    uint64_t                      hash;
+    const char                   *key;
+    size_t                        len;
+    void                         *value;
+} catalog_map_entry_t;
+
+
+typedef struct {
+    catalog_map_entry_t          *entries;
+    size_t                        size;        /* a power of two */
+    size_t                        count;
+} catalog_map_t;
+
+
+static inline uint64_t
+catalog_hash(uint64_t h, const char *p, size_t len)
+{
+    /* FNV-1a, 64 bit */
+
+    while (len--) {
+        h ^= (unsigned char) *p++;
+        h *= 0x100000001b3ULL;
+    }
+
+    return h;
+}
+
+
+int catalog_map_init(catalog_map_t *m, size_t hint);
+void catalog_map_free(catalog_map_t *m);
+
+/*
+ * Inserts key -> value.  Returns 0 when added, 1 when the key is already
+ * there (*existing is then its value and nothing changes), -1 when out of
+ * memory.
+ */
+int catalog_map_insert(catalog_map_t *m, uint64_t hash, const char *key,
+    size_t len, void *value, void **existing);
+
+void *catalog_map_find(const catalog_map_t *m, uint64_t hash,
+    const char *key, size_t len);
+
+/* finds the key that is the concatenation "a" + "b" */
+void *catalog_map_find2(const catalog_map_t *m, uint64_t hash,
+    const char *a, size_t alen, const char *b, size_t blen);
+
+
+#endif /* _CATALOG_MAP_H_INCLUDED_ */

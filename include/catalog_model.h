@@ -1,0 +1,137 @@
+
+/*
+ * Copyright (C) ngx_catalog developers
+ */
+
+
+#ifndef _CATALOG_MODEL_H_INCLUDED_
+#define _CATALOG_MODEL_H_INCLUDED_
+
+
+/*
+ * The catalog model: agencies, services, routes and backends as the
+ * manifests describe them.  Plain C, no nginx headers: the same code is
+ * compiled into the module and into the cmocka unit tests.
+ *
+ * Every string lives in the catalog's arena, is NUL-terminated and also
+ * carries its length.  A string with len == 0 means "not set".
+ */
+
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+#define CATALOG_ID_MAX           63
+#define CATALOG_NAME_MAX         200
+#define CATALOG_DESCRIPTION_MAX  2000
+#define CATALOG_TAG_MAX          40
+#define CATALOG_TAGS_MAX         20
+#define CATALOG_MESSAGE_MAX      500
+#define CATALOG_PATH_MAX         512
+#define CATALOG_BACKENDS_MAX     32
+#define CATALOG_METHODS_MAX      32
+#define CATALOG_ERROR_LEN        1024
+
+
+typedef struct {
+    size_t                        len;
+    const char                   *data;
+} catalog_str_t;
+
+
+typedef enum {
+    CATALOG_STATUS_ACTIVE = 0,
+    CATALOG_STATUS_MAINTENANCE,
+    CATALOG_STATUS_RETIRED
+} catalog_status_e;
+
+
+typedef struct catalog_service_s  catalog_service_t;
+
+
+typedef struct {
+    catalog_str_t                 id;
+    catalog_str_t                 name;
+    catalog_str_t                 url;
+    catalog_str_t                 contact;
+    catalog_str_t                 file;        /* manifest path */
+    unsigned                      nservices;
+    unsigned                      index;
+} catalog_agency_t;
+
+
+typedef struct {
+    catalog_str_t                 text;        /* as written in the manifest */
+    catalog_str_t                 host;        /* name or IP, no brackets */
+    unsigned                      port;        /* explicit or scheme default */
+    unsigned                      https:1;
+    unsigned                      ipv6:1;
+    void                         *data;        /* owned by the embedder */
+} catalog_backend_t;
+
+
+typedef struct {
+    catalog_str_t                 to;          /* as written */
+    catalog_str_t                 base;        /* "to" before '?' and '#' */
+    catalog_str_t                 query;       /* after '?', without it */
+    catalog_str_t                 fragment;    /* from '#', with it */
+    unsigned                      code;        /* 301, 302, 307, 308 */
+    unsigned                      has_query:1;
+    unsigned                      keep_path:1;
+    unsigned                      keep_query:1;
+} catalog_redirect_t;
+
+
+typedef struct {
+    catalog_str_t                 path;        /* no trailing '/' but "/" */
+    catalog_str_t                 host;        /* lowercase; empty: any */
+    catalog_str_t                *methods;     /* empty: any method */
+    unsigned                      nmethods;
+    catalog_str_t                 allow;       /* "GET, HEAD" for Allow */
+    catalog_service_t            *service;
+    unsigned                      index;       /* in the service's routes */
+    unsigned                      exact:1;
+    unsigned                      strip_prefix:1;
+} catalog_route_t;
+
+
+struct catalog_service_s {
+    catalog_str_t                 key;         /* "agency/service" */
+    catalog_str_t                 id;
+    catalog_str_t                 name;
+    catalog_str_t                 description;
+    catalog_str_t                 category;
+    catalog_str_t                *tags;
+    unsigned                      ntags;
+
+    catalog_agency_t             *agency;
+
+    catalog_route_t              *routes;
+    unsigned                      nroutes;
+
+    catalog_backend_t            *backends;    /* NULL unless proxied */
+    unsigned                      nbackends;
+    unsigned                      https:1;     /* scheme of every backend */
+    catalog_str_t                 host_header;
+    catalog_str_t                 backend_host;  /* $catalog_backend_host */
+
+    catalog_redirect_t           *redirect;    /* NULL unless redirected */
+
+    catalog_status_e              status;      /* as the manifest says */
+    catalog_str_t                 maintenance_message;
+    catalog_str_t                 successor;   /* URL or service key */
+    catalog_service_t            *successor_service;  /* when a key */
+
+    catalog_str_t                 docs_url;
+    catalog_str_t                 version;
+    catalog_str_t                 contact;     /* own, else the agency's */
+
+    catalog_str_t                 file;        /* manifest path */
+    unsigned                      position;    /* index in "services" */
+    unsigned                      index;       /* in the whole catalog */
+    void                         *data;        /* owned by the embedder */
+};
+
+
+#endif /* _CATALOG_MODEL_H_INCLUDED_ */

@@ -1,0 +1,49 @@
+
+/*
+ * Copyright (C) ngx_catalog developers
+ */
+
+
+#ifndef _CATALOG_URI_H_INCLUDED_
+#define _CATALOG_URI_H_INCLUDED_
+
+
+/*
+ * Escaping and the Location of redirects.  Every function writes to dst
+ * and returns the number of bytes written; with dst == NULL it writes
+ * nothing and returns the number of bytes it would write, so that the
+ * caller can size a buffer from its own pool first.
+ */
+
+
+#include <stddef.h>
+
+#include <catalog_model.h>
+
+
+/* percent-encodes every byte that is not a path character (RFC 3986) */
+size_t catalog_escape_path(char *dst, const char *src, size_t len);
+
+/*
+ * percent-encodes the bytes a query string sent by a client may hold but
+ * a URI in a response header must not: controls, space, DEL, non-ASCII,
+ * '#', '"', '<', '>', '\\', '^', '`', '{', '|' and '}'; '%' stays
+ */
+size_t catalog_escape_query(char *dst, const char *src, size_t len);
+
+/*
+ * The Location of a redirect: base, then the rest of the request path
+ * (escaped) when keep_path, then the redirect's own query joined with the
+ * request's query when keep_query, then the fragment.
+ */
+size_t catalog_redirect_location(char *dst, const catalog_redirect_t *rd,
+    const char *rest, size_t rlen, const char *args, size_t alen);
+
+/* escapes '&', '<', '>', '"' and '\'' for HTML text and attributes */
+size_t catalog_escape_html(char *dst, const char *src, size_t len);
+
+/* escapes a JSON string body (no quotes added): '"', '\\', controls */
+size_t catalog_escape_json(char *dst, const char *src, size_t len);
+
+
+#endif /* _CATALOG_URI_H_INCLUDED_ */

@@ -1,0 +1,145 @@
+
+/*
+ * Copyright (C) ngx_catalog developers
+ */
+
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <catalog_arena.h>
+
+
+#define CATALOG_ARENA_CHUNK  (64 * 1024)
+#define CATALOG_ARENA_ALIGN  16
+
+
+struct catalog_arena_chunk_s {
+    catalog_arena_chunk_t        *next;
+    size_t                        size;
+};
+
+
+void
+catalog_arena_init(catalog_arena_t *a)
+{
+    a->chunks = NULL;
+    a->pos = NULL;
+    a->end = NULL;
+    a->total = 0;
+}
+
+
+void
+catalog_arena_free(catalog_arena_t *a)
+{
+    catalog_arena_chunk_t  *c, *next;
+
+    for (c = a->chunks; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+
+    catalog_arena_init(a);
+}
+
+
+void *
+catalog_arena_alloc(catalog_arena_t *a, size_t size)
+{
+    char                   *p;
+    size_t                  n, hdr;
+    catalog_arena_chunk_t  *c;
+
+    size = (size + CATALOG_ARENA_ALIGN - 1)
+           & ~(size_t) (CATALOG_ARENA_ALIGN - 1);
+
+    if (size <= (size_t) (a->end - a->pos)) {
+        p = a->pos;
+        a->pos += size;
+        return p;
+    }
+
+    hdr = (sizeof(catalog_arena_chunk_t) + CATALOG_ARENA_ALIGN - 1)
+          & ~(size_t) (CATALOG_ARENA_ALIGN - 1);
+
+    if (size > CATALOG_ARENA_CHUNK / 4) {
+
+        /* a big block gets a chunk of its own; the current one stays */
+
+        c = malloc(hdr + size);
+        if (c == NULL) {
+            return NULL;
+        }
+
+        c->size = hdr + size;
+        a->total += c->size;
+
+        if (a->chunks) {
+            c->next = a->chunks->next;
+            a->chunks->next = c;
+
+        } else {
+            c->next = NULL;
+            a->chunks = c;
+        }
+
+        return (char *) c + hdr;
+    }
+
+    n = CATALOG_ARENA_CHUNK;
+
+    c = malloc(n);
+    if (c == NULL) {
+        return NULL;
+    }
+
+    c->size = n;
+    c->next = a->chunks;
+    a->chunks = c;
+    a->total += n;
+
+    p = (char *) c + hdr;
+    a->pos = p + size;
+    a->end = (char *) c + n;
+
+    return p;
+}
+
+
+void *
+catalog_arena_calloc(catalog_arena_t *a, size_t size)
+{
+    void  *p;
+
+    p = catalog_arena_alloc(a, size);
+    if (p) {
+        memset(p, 0, size);
+    }
+
+    return p;
+}
+
+
+int
+catalog_arena_strdup(catalog_arena_t *a, catalog_str_t *dst, const char *src,
+    size_t len)
+{
+    char  *p;
+
+    p = catalog_arena_alloc(a, len + 1);
+    if (p == NULL) {
+        return -1;
+    }
+
+    if (len) {
+        memcpy(p, src, len);
+    }
+
+    p[len] = '\0';
+
+    dst->data = p;
+    dst->len = len;
+
+    return 0;
+}

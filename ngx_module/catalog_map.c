@@ -1,0 +1,168 @@
+
+/*
+ * Copyright (C) ngx_catalog developers
+ */
+
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <catalog_map.h>
+
+
+static int catalog_map_grow(catalog_map_t *m);
+
+
+int
+catalog_map_init(catalog_map_t *m, size_t hint)
+{
+    size_t  size;
+
+    size = 16;
+
+    while (size < hint * 2) {
+        size *= 2;
+    }
+
+    m->entries = calloc(size, sizeof(catalog_map_entry_t));
+    if (m->entries == NULL) {
+        return -1;
+    }
+
+    m->size = size;
+    m->count = 0;
+
+    return 0;
+}
+
+
+void
+catalog_map_free(catalog_map_t *m)
+{
+    free(m->entries);
+
+    m->entries = NULL;
+    m->size = 0;
+    m->count = 0;
+}
+
+
+int
+catalog_map_insert(catalog_map_t *m, uint64_t hash, const char *key,
+    size_t len, void *value, void **existing)
+{
+    size_t                i, mask;
+    catalog_map_entry_t  *e;
+
+    if ((m->count + 1) * 2 > m->size) {
+        if (catalog_map_grow(m) != 0) {
+            return -1;
+        }
+    }
+
+    mask = m->size - 1;
+
+    for (i = hash & mask; /* void */ ; i = (i + 1) & mask) {
+        e = &m->entries[i];
+
+        if (e->key == NULL) {
+            break;
+        }
+
+        if (e->hash == hash && e->len == len
+            && memcmp(e->key, key, len) == 0)
+        {
+            if (existing) {
+                *existing = e->value;
+            }
+
+            return 1;
+        }
+    }
+
+    e->hash = hash;
+    e->key = key;
+    e->len = len;
+    e->value = value;
+
+    m->count++;
+
+    return 0;
+}
+
+
+void *
+catalog_map_find(const catalog_map_t *m, uint64_t hash, const char *key,
+    size_t len)
+{
+    return catalog_map_find2(m, hash, key, len, NULL, 0);
+}
+
+
+void *
+catalog_map_find2(const catalog_map_t *m, uint64_t hash, const char *a,
+    size_t alen, const char *b, size_t blen)
+{
+    size_t                     i, mask;
+    const catalog_map_entry_t  *e;
+
+    if (m->size == 0) {
+        return NULL;
+    }
+
+    mask = m->size - 1;
+
+    for (i = hash & mask; /* void */ ; i = (i + 1) & mask) {
+        e = &m->entries[i];
+
+        if (e->key == NULL) {
+            return NULL;
+        }
+
+        if (e->hash == hash
+            && e->len == alen + blen
+            && memcmp(e->key, a, alen) == 0
+            && (blen == 0 || memcmp(e->key + alen, b, blen) == 0))
+        {
+            return e->value;
+        }
+    }
+}
+
+
+static int
+catalog_map_grow(catalog_map_t *m)
+{
+    size_t                i, j, size, mask;
+    catalog_map_entry_t  *entries, *e;
+
+    size = m->size ? m->size * 2 : 16;
+
+    entries = calloc(size, sizeof(catalog_map_entry_t));
+    if (entries == NULL) {
+        return -1;
+    }
+
+    mask = size - 1;
+
+    for (i = 0; i < m->size; i++) {
+        e = &m->entries[i];
+
+        if (e->key == NULL) {
+            continue;
+        }
+
+        for (j = e->hash & mask; entries[j].key; j = (j + 1) & mask) {
+            /* void */
+        }
+
+        entries[j] = *e;
+    }
+
+    free(m->entries);
+
+    m->entries = entries;
+    m->size = size;
+
+    return 0;
+}

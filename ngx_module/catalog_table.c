@@ -1,0 +1,300 @@
+
+/*
+ * Copyright (C) ngx_catalog developers
+ */
+
+
+#include <string.h>
+
+#include <catalog_table.h>
+
+
+#define CATALOG_DEPTH_MAX  (CATALOG_PATH_MAX / 2 + 1)
+
+
+static catalog_table_host_t *catalog_table_host(catalog_table_t *t,
+    catalog_arena_t *a, const catalog_str_t *host);
+static void catalog_table_match(const catalog_table_t *t,
+    const catalog_table_host_t *th, const char *path, size_t plen,
+    catalog_match_t *m);
+
+
+int
+catalog_table_init(catalog_table_t *t)
+{
+    memset(t, 0, sizeof(catalog_table_t));
+
+    if (catalog_map_init(&t->paths, 64) != 0) {
+        return -1;
+    }
+
+    if (catalog_map_init(&t->hosts, 4) != 0) {
+        catalog_map_free(&t->paths);
+        return -1;
+    }
+
+    t->any.host.data = "";
+    t->any.prefix.data = "\n";
+    t->any.prefix.len = 1;
+
+    return 0;
+}
+
+
+void
+catalog_table_free(catalog_table_t *t)
+{
+    catalog_map_free(&t->paths);
+    catalog_map_free(&t->hosts);
+}
+
+
+unsigned
+catalog_path_depth(const char *path, size_t len)
+{
+    size_t    i;
+    unsigned  depth;
+
+    depth = 0;
+
+    for (i = 0; i < len; i++) {
+        if (path[i] == '/' && i + 1 < len && path[i + 1] != '/') {
+            depth++;
+        }
+    }
+
+    return depth;
+}
+
+
+catalog_route_t *
+catalog_table_add(catalog_table_t *t, catalog_arena_t *a,
+    catalog_route_t *route)
+{
+    int                     rc;
+    char                   *key;
+    void                   *found;
+    size_t                  len;
+    uint64_t                hash;
+    unsigned                depth;
+    catalog_table_host_t   *th;
+    catalog_table_entry_t  *te;
+
+    /* the lookup keeps one slot per segment on its stack */
+
+    if (route->path.len > CATALOG_PATH_MAX) {
+        return route;
+    }
+
+    th = catalog_table_host(t, a, &route->host);
+    if (th == NULL) {
+        return route;
+    }
+
+    hash = catalog_hash(CATALOG_HASH_INIT, th->prefix.data, th->prefix.len);
+    hash = catalog_hash(hash, route->path.data, route->path.len);
+
+    te = catalog_map_find2(&t->paths, hash, th->prefix.data, th->prefix.len,
+                           route->path.data, route->path.len);
+
+    if (te == NULL) {
+        len = th->prefix.len + route->path.len;
+
+        key = catalog_arena_alloc(a, len);
+        te = catalog_arena_calloc(a, sizeof(catalog_table_entry_t));
+
+        if (key == NULL || te == NULL) {
+            return route;
+        }
+
+        memcpy(key, th->prefix.data, th->prefix.len);
+        memcpy(key + th->prefix.len, route->path.data, route->path.len);
+
+        rc = catalog_map_insert(&t->paths, hash, key, len, te, &found);
+        if (rc != 0) {
+            return route;
+        }
+    }
+
+    if (route->exact) {
+        if (te->exact) {
+            return te->exact;
+        }
+
+        te->exact = route;
+
+    } else {
+        if (te->prefix) {
+            return te->prefix;
+        }
+
+        te->prefix = route;
+    }
+
+    depth = catalog_path_depth(route->path.data, route->path.len);
+
+    if (depth > th->max_depth) {
+        th->max_depth = depth;
+    }
+
+    th->nroutes++;
+    t->nroutes++;
+
+    return NULL;
+}
+
+
+static catalog_table_host_t *
+catalog_table_host(catalog_table_t *t, catalog_arena_t *a,
+    const catalog_str_t *host)
+{
+    char                  *p;
+    uint64_t               hash;
+    catalog_table_host_t  *th;
+
+    if (host->len == 0) {
+        return &t->any;
+    }
+
+    hash = catalog_hash(CATALOG_HASH_INIT, host->data, host->len);
+
+    th = catalog_map_find(&t->hosts, hash, host->data, host->len);
+    if (th) {
+        return th;
+    }
+
+    th = catalog_arena_calloc(a, sizeof(catalog_table_host_t));
+    p = catalog_arena_alloc(a, host->len + 2);
+
+    if (th == NULL || p == NULL) {
+        return NULL;
+    }
+
+    memcpy(p, host->data, host->len);
+    p[host->len] = '\n';
+    p[host->len + 1] = '\0';
+
+    th->host.data = p;
+    th->host.len = host->len;
+    th->prefix.data = p;
+    th->prefix.len = host->len + 1;
+
+    if (catalog_map_insert(&t->hosts, hash, p, host->len, th, NULL) != 0) {
+        return NULL;
+    }
+
+    return th;
+}
+
+
+void
+catalog_table_lookup(const catalog_table_t *t, const char *host, size_t hlen,
+    const char *path, size_t plen, catalog_match_t *m)
+{
+    const catalog_table_host_t  *th;
+
+    m->route = NULL;
+    m->matched = 0;
+
+    if (hlen && t->hosts.count) {
+        th = catalog_map_find(&t->hosts,
+                              catalog_hash(CATALOG_HASH_INIT, host, hlen),
+                              host, hlen);
+        if (th) {
+            catalog_table_match(t, th, path, plen, m);
+
+            if (m->route) {
+                return;
+            }
+        }
+    }
+
+    if (t->any.nroutes) {
+        catalog_table_match(t, &t->any, path, plen, m);
+    }
+}
+
+
+static void
+catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
+    const char *path, size_t plen, catalog_match_t *m)
+{
+    size_t                  i, len, cut[CATALOG_DEPTH_MAX];
+    uint64_t                h, hash[CATALOG_DEPTH_MAX];
+    unsigned                n, depth;
+    catalog_table_entry_t  *te;
+
+    /* the path without its trailing slashes; "/" stays "/" */
+
+    len = plen;
+
+    while (len > 1 && path[len - 1] == '/') {
+        len--;
+    }
+
+    if (len == 0 || path[0] != '/') {
+        return;
+    }
+
+    /*
+     * hash the path once, and remember the hash where each of its first
+     * max_depth segments ends: the only places a prefix route can end
+     */
+
+    h = catalog_hash(CATALOG_HASH_INIT, th->prefix.data, th->prefix.len);
+    h = catalog_hash(h, "/", 1);
+
+    hash[0] = h;
+    cut[0] = 1;
+    n = 1;
+    depth = 0;
+
+    for (i = 1; i < len; i++) {
+
+        if (path[i] == '/' && path[i - 1] != '/') {
+            depth++;
+
+            if (depth <= th->max_depth) {
+                cut[n] = i;
+                hash[n] = h;
+                n++;
+            }
+        }
+
+        h = catalog_hash(h, &path[i], 1);
+    }
+
+    /* the whole path: an exact route first, then a prefix one */
+
+    te = catalog_map_find2(&t->paths, h, th->prefix.data, th->prefix.len,
+                           path, len);
+    if (te) {
+        m->route = te->exact ? te->exact : te->prefix;
+
+        if (m->route) {
+            m->matched = len;
+            return;
+        }
+    }
+
+    /* the longest prefix ending at a segment boundary, "/" last */
+
+    while (n-- > 1) {
+        te = catalog_map_find2(&t->paths, hash[n], th->prefix.data,
+                               th->prefix.len, path, cut[n]);
+
+        if (te && te->prefix) {
+            m->route = te->prefix;
+            m->matched = cut[n];
+            return;
+        }
+    }
+
+    te = catalog_map_find2(&t->paths, hash[0], th->prefix.data,
+                           th->prefix.len, "/", 1);
+
+    if (te && te->prefix) {
+        m->route = te->prefix;
+        m->matched = 0;
+    }
+}
