@@ -1,0 +1,2630 @@
+
+/*
+ * Copyright (C) ngx_catalog developers
+ */
+
+
+/*
+ * Agency manifests: reads one JSON manifest, checks every rule of the
+ * contract and adds its agency, services and routes to the catalog.
+ *
+ * A manifest is checked as a whole before anything of it is added: the
+ * model is built in the arena first (and simply left there when the
+ * manifest fails), route conflicts are looked up in the route table and in
+ * a map of this manifest's own routes, and only a manifest without errors
+ * is registered in the maps, the route table and the arrays.  So a failed
+ * manifest leaves nothing visible, short of running out of memory while
+ * registering, which fails the configuration anyway.
+ */
+
+
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE  200809L
+#endif
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <jansson.h>
+
+#include <catalog.h>
+
+
+#define CATALOG_QUOTE_MAX          64       /* bytes of an echoed value */
+#define CATALOG_QUOTE_FILE         200      /* bytes of an echoed file */
+#define CATALOG_QUOTE_LEN          1024
+#define CATALOG_QUOTE_SLOTS        3
+#define CATALOG_LOC_LEN            160
+
+#define CATALOG_CATEGORY_MAX       100
+#define CATALOG_CONTACT_MAX        200
+#define CATALOG_VERSION_MAX        64
+#define CATALOG_URL_MAX            2048
+#define CATALOG_METHOD_LEN         32
+#define CATALOG_HOST_MAX           253
+#define CATALOG_LABEL_MAX          63
+
+#define CATALOG_TEXT_REQUIRED      0x01
+#define CATALOG_TEXT_MULTILINE     0x02
+
+#define CATALOG_ID_RULE            "must match ^[a-z0-9][a-z0-9-]{0,62}$"
+
+
+typedef struct {
+    catalog_t                    *cat;
+    const char                   *name;        /* the file, as given */
+    char                         *err;
+    size_t                        errlen;
+
+    catalog_str_t                 file;        /* the file, in the arena */
+    catalog_agency_t             *agency;
+    catalog_service_t           **services;
+    unsigned                      nservices;
+    catalog_service_t            *service;     /* named in errors */
+
+    catalog_map_t                 seen;        /* ids, routes: this file */
+    catalog_arena_t               tmp;         /* keys of "seen" */
+
+    size_t                        loclen;
+    char                          loc[CATALOG_LOC_LEN];
+    char                          quoted[CATALOG_QUOTE_SLOTS]
+                                        [CATALOG_QUOTE_LEN];
+} catalog_manifest_t;
+
+
+typedef struct {
+    const char                   *host;        /* no brackets */
+    size_t                        hlen;
+    unsigned                      port;
+    unsigned                      https:1;
+    unsigned                      ipv6:1;
+} catalog_hostport_t;
+
+
+static void catalog_manifest_init(catalog_manifest_t *m, catalog_t *cat,
+    const char *name, char *err, size_t errlen);
+static int catalog_manifest_read(const char *path, char **buf,
+    size_t *len);
+static int catalog_manifest_parse(catalog_manifest_t *m, json_t *root);
+static int catalog_manifest_agency(catalog_manifest_t *m, json_t *obj);
+static int catalog_manifest_service(catalog_manifest_t *m, json_t *obj,
+    unsigned n);
+static int catalog_manifest_service_id(catalog_manifest_t *m, json_t *obj,
+    catalog_service_t *s);
+static int catalog_manifest_tags(catalog_manifest_t *m, json_t *obj,
+    catalog_service_t *s);
+static int catalog_manifest_status(catalog_manifest_t *m, json_t *obj,
+    catalog_service_t *s);
+static int catalog_manifest_routes(catalog_manifest_t *m, json_t *obj,
+    catalog_service_t *s);
+static int catalog_manifest_route(catalog_manifest_t *m, json_t *obj,
+    catalog_route_t *r);
+static int catalog_manifest_methods(catalog_manifest_t *m, json_t *obj,
+    catalog_route_t *r);
+static int catalog_manifest_claim(catalog_manifest_t *m,
+    catalog_route_t *r);
+static int catalog_manifest_backends(catalog_manifest_t *m, json_t *obj,
+    catalog_service_t *s);
+static int catalog_manifest_redirect(catalog_manifest_t *m, json_t *obj,
+    catalog_service_t *s);
+static int catalog_manifest_resolve(catalog_manifest_t *m,
+    catalog_service_t *s);
+static int catalog_manifest_commit(catalog_manifest_t *m, const char *buf,
+    size_t len);
+
+static json_t *catalog_manifest_get(json_t *obj, const char *key);
+static int catalog_manifest_keys(catalog_manifest_t *m, json_t *obj,
+    const char *const *known, const char *where);
+static int catalog_manifest_text(catalog_manifest_t *m, json_t *obj,
+    const char *key, unsigned flags, size_t max, catalog_str_t *dst);
+static int catalog_manifest_url(catalog_manifest_t *m, json_t *obj,
+    const char *key, catalog_str_t *dst);
+static int catalog_manifest_bool(catalog_manifest_t *m, json_t *obj,
+    const char *key, unsigned *dst);
+static int catalog_manifest_strdup(catalog_manifest_t *m,
+    catalog_str_t *dst, const char *src, size_t len);
+
+static size_t catalog_manifest_push(catalog_manifest_t *m,
+    const char *fmt, ...);
+static void catalog_manifest_pop(catalog_manifest_t *m, size_t len);
+static int catalog_manifest_error(catalog_manifest_t *m, const char *field,
+    const char *fmt, ...);
+static void catalog_manifest_append(catalog_manifest_t *m, size_t *n,
+    const char *fmt, ...);
+static const char *catalog_manifest_quote(catalog_manifest_t *m,
+    unsigned slot, const char *s, size_t len);
+static size_t catalog_manifest_sanitize(char *dst, size_t size,
+    const char *s, size_t len, size_t cap, int quotes);
+static void catalog_manifest_put(char *dst, size_t size, size_t *o,
+    const char *s, size_t n);
+
+static int catalog_manifest_is_id(const char *s, size_t len);
+static int catalog_manifest_is_method(const char *s, size_t len);
+static int catalog_manifest_is_name(const char *s, size_t len);
+static int catalog_manifest_controls(const char *s, size_t len,
+    int multiline);
+static int catalog_manifest_prefix(const char *s, size_t len,
+    const char *prefix);
+static const char *catalog_manifest_find(const char *p, const char *end,
+    char c);
+static size_t catalog_manifest_chars(const char *s, size_t len);
+static const char *catalog_manifest_check_path(const char *s, size_t len);
+static const char *catalog_manifest_check_host(const char *s, size_t len);
+static const char *catalog_manifest_check_url(const char *s, size_t len);
+static const char *catalog_manifest_check_target(const char *s,
+    size_t len);
+static const char *catalog_manifest_hostport(const char *s, size_t len,
+    int backend, catalog_hostport_t *hp);
+
+
+static const catalog_str_t  catalog_manifest_empty = { 0, "" };
+static const char           catalog_manifest_hex[] = "0123456789abcdef";
+
+
+static const char *const  catalog_manifest_top_keys[] = {
+    "agency", "services", NULL
+};
+
+static const char *const  catalog_manifest_agency_keys[] = {
+    "id", "name", "url", "contact", NULL
+};
+
+static const char *const  catalog_manifest_service_keys[] = {
+    "id", "name", "description", "category", "tags", "routes", "backends",
+    "host_header", "status", "maintenance_message", "successor",
+    "redirect", "docs_url", "version", "contact", NULL
+};
+
+static const char *const  catalog_manifest_route_keys[] = {
+    "path", "match", "methods", "host", "strip_prefix", NULL
+};
+
+static const char *const  catalog_manifest_redirect_keys[] = {
+    "to", "code", "keep_path", "keep_query", NULL
+};
+
+
+int
+catalog_add_file(catalog_t *cat, const char *path, char *err, size_t errlen)
+{
+    int                  rc;
+    char                *buf;
+    size_t               len;
+    catalog_manifest_t   m;
+
+    if (catalog_manifest_read(path, &buf, &len) != 0) {
+        catalog_manifest_init(&m, cat, path, err, errlen);
+        return catalog_manifest_error(&m, NULL, "cannot read: %s",
+                                      strerror(errno));
+    }
+
+    rc = catalog_add_buffer(cat, path, buf, len, err, errlen);
+
+    free(buf);
+
+    return rc;
+}
+
+
+int
+catalog_add_buffer(catalog_t *cat, const char *name, const char *buf,
+    size_t len, char *err, size_t errlen)
+{
+    int                  rc;
+    json_t              *root;
+    size_t               skip;
+    json_error_t         je;
+    catalog_manifest_t   m;
+
+    catalog_manifest_init(&m, cat, name, err, errlen);
+
+    /* a UTF-8 byte order mark, as some editors write, is skipped */
+
+    skip = 0;
+
+    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+        skip = 3;
+    }
+
+    root = json_loadb(buf + skip, len - skip, JSON_REJECT_DUPLICATES, &je);
+
+    if (root == NULL) {
+        catalog_manifest_sanitize(m.quoted[0], CATALOG_QUOTE_LEN, je.text,
+                                  strlen(je.text), CATALOG_QUOTE_LEN, 0);
+
+        return catalog_manifest_error(&m, NULL,
+                                      "line %d, column %d: invalid JSON: %s",
+                                      je.line, je.column, m.quoted[0]);
+    }
+
+    catalog_arena_init(&m.tmp);
+
+    if (catalog_map_init(&m.seen, 64) != 0) {
+        json_decref(root);
+        return catalog_manifest_error(&m, NULL, "out of memory");
+    }
+
+    rc = catalog_manifest_parse(&m, root);
+
+    if (rc == 0) {
+        rc = catalog_manifest_commit(&m, buf, len);
+    }
+
+    json_decref(root);
+    catalog_map_free(&m.seen);
+    catalog_arena_free(&m.tmp);
+
+    return rc;
+}
+
+
+int
+catalog_finish(catalog_t *cat, char *err, size_t errlen)
+{
+    const char          *to;
+    unsigned             i, j;
+    catalog_match_t      match;
+    catalog_route_t     *r;
+    catalog_service_t   *s, *succ;
+    catalog_redirect_t  *rd;
+    catalog_manifest_t   m;
+
+    for (i = 0; i < cat->nservices; i++) {
+        s = cat->services[i];
+
+        catalog_manifest_init(&m, cat, s->file.data, err, errlen);
+        catalog_manifest_push(&m, "services[%u]", s->position);
+        m.service = s;
+
+        /* a successor without "://" is a service key */
+
+        if (s->successor.len
+            && memchr(s->successor.data, ':', s->successor.len) == NULL)
+        {
+            succ = catalog_find_service(cat, s->successor.data,
+                                        s->successor.len);
+
+            if (succ == NULL) {
+                return catalog_manifest_error(&m, "successor",
+                           "successor \"%s\" is not a known service",
+                           catalog_manifest_quote(&m, 0, s->successor.data,
+                                                  s->successor.len));
+            }
+
+            if (succ == s) {
+                return catalog_manifest_error(&m, "successor",
+                           "successor \"%s\" is the service itself",
+                           s->successor.data);
+            }
+
+            s->successor_service = succ;
+        }
+
+        /*
+         * a redirect to a path that the service claims itself would send
+         * the citizen round in circles
+         */
+
+        rd = s->redirect;
+
+        if (rd == NULL || rd->base.data[0] != '/'
+            || catalog_manifest_check_path(rd->base.data, rd->base.len))
+        {
+            continue;
+        }
+
+        for (j = 0; j < s->nroutes; j++) {
+            r = &s->routes[j];
+
+            catalog_lookup(cat, r->host.data, r->host.len, rd->base.data,
+                           rd->base.len, &match);
+
+            if (match.route && match.route->service == s) {
+                to = catalog_manifest_quote(&m, 0, rd->to.data, rd->to.len);
+
+                return catalog_manifest_error(&m, "redirect.to",
+                           "redirect to \"%s\" leads back to this service",
+                           to);
+            }
+        }
+    }
+
+    return 0;
+}
+
+
+static void
+catalog_manifest_init(catalog_manifest_t *m, catalog_t *cat,
+    const char *name, char *err, size_t errlen)
+{
+    m->cat = cat;
+    m->name = name ? name : "";
+    m->err = err;
+    m->errlen = errlen;
+
+    m->file = catalog_manifest_empty;
+    m->agency = NULL;
+    m->services = NULL;
+    m->nservices = 0;
+    m->service = NULL;
+
+    m->loclen = 0;
+    m->loc[0] = '\0';
+
+    if (err && errlen) {
+        err[0] = '\0';
+    }
+}
+
+
+static int
+catalog_manifest_read(const char *path, char **buf, size_t *len)
+{
+    int     saved;
+    char   *p, *nb;
+    FILE   *f;
+    size_t  n, size, got;
+
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        return -1;
+    }
+
+    size = 64 * 1024;
+    n = 0;
+
+    p = malloc(size);
+    if (p == NULL) {
+        fclose(f);
+        errno = ENOMEM;
+        return -1;
+    }
+
+    for ( ;; ) {
+        got = fread(p + n, 1, size - n, f);
+        n += got;
+
+        if (n < size) {
+            if (ferror(f)) {
+                saved = errno ? errno : EIO;
+                free(p);
+                fclose(f);
+                errno = saved;
+                return -1;
+            }
+
+            break;
+        }
+
+        nb = realloc(p, size * 2);
+        if (nb == NULL) {
+            free(p);
+            fclose(f);
+            errno = ENOMEM;
+            return -1;
+        }
+
+        p = nb;
+        size *= 2;
+    }
+
+    fclose(f);
+
+    *buf = p;
+    *len = n;
+
+    return 0;
+}
+
+
+static int
+catalog_manifest_parse(catalog_manifest_t *m, json_t *root)
+{
+    json_t    *v;
+    size_t     n, i;
+    unsigned   max;
+
+    if (!json_is_object(root)) {
+        return catalog_manifest_error(m, "top level", "must be an object");
+    }
+
+    if (catalog_manifest_keys(m, root, catalog_manifest_top_keys,
+                              "top level")
+        != 0)
+    {
+        return -1;
+    }
+
+    if (catalog_manifest_strdup(m, &m->file, m->name, strlen(m->name))
+        != 0)
+    {
+        return -1;
+    }
+
+    v = catalog_manifest_get(root, "agency");
+    if (v == NULL) {
+        return catalog_manifest_error(m, "agency", "is required");
+    }
+
+    if (catalog_manifest_agency(m, v) != 0) {
+        return -1;
+    }
+
+    v = catalog_manifest_get(root, "services");
+    if (v == NULL) {
+        return catalog_manifest_error(m, "services", "is required");
+    }
+
+    if (!json_is_array(v)) {
+        return catalog_manifest_error(m, "services", "must be an array");
+    }
+
+    n = json_array_size(v);
+    max = (unsigned) -1;
+
+    if (n > max - m->cat->nservices) {
+        return catalog_manifest_error(m, "services", "has too many services");
+    }
+
+    m->services = catalog_arena_alloc(&m->cat->arena,
+                                      (n ? n : 1) * sizeof(void *));
+    if (m->services == NULL) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
+
+    for (i = 0; i < n; i++) {
+        if (catalog_manifest_service(m, json_array_get(v, i), (unsigned) i)
+            != 0)
+        {
+            return -1;
+        }
+    }
+
+    m->agency->nservices = m->nservices;
+
+    return 0;
+}
+
+
+static int
+catalog_manifest_agency(catalog_manifest_t *m, json_t *obj)
+{
+    json_t            *v;
+    size_t             len;
+    uint64_t           hash;
+    const char        *id;
+    catalog_agency_t  *a, *other;
+
+    catalog_manifest_push(m, "agency");
+
+    if (!json_is_object(obj)) {
+        return catalog_manifest_error(m, NULL, "must be an object");
+    }
+
+    if (catalog_manifest_keys(m, obj, catalog_manifest_agency_keys, NULL)
+        != 0)
+    {
+        return -1;
+    }
+
+    v = catalog_manifest_get(obj, "id");
+    if (v == NULL) {
+        return catalog_manifest_error(m, "id", "is required");
+    }
+
+    if (!json_is_string(v)) {
+        return catalog_manifest_error(m, "id", "must be a string");
+    }
+
+    id = json_string_value(v);
+    len = json_string_length(v);
+
+    if (!catalog_manifest_is_id(id, len)) {
+        return catalog_manifest_error(m, "id",
+                                      "invalid id \"%s\": " CATALOG_ID_RULE,
+                                      catalog_manifest_quote(m, 0, id, len));
+    }
+
+    hash = catalog_hash(CATALOG_HASH_INIT, id, len);
+
+    other = catalog_map_find(&m->cat->agency_ids, hash, id, len);
+    if (other) {
+        return catalog_manifest_error(m, "id",
+                   "agency \"%s\" is already defined in \"%s\"", id,
+                   catalog_manifest_quote(m, 1, other->file.data,
+                                          other->file.len));
+    }
+
+    a = catalog_arena_calloc(&m->cat->arena, sizeof(catalog_agency_t));
+    if (a == NULL) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
+
+    m->agency = a;
+
+    a->file = m->file;
+    a->index = m->cat->nagencies;
+
+    if (catalog_manifest_strdup(m, &a->id, id, len) != 0
+        || catalog_manifest_text(m, obj, "name", CATALOG_TEXT_REQUIRED,
+                                 CATALOG_NAME_MAX, &a->name)
+           != 0
+        || catalog_manifest_url(m, obj, "url", &a->url) != 0
+        || catalog_manifest_text(m, obj, "contact", 0, CATALOG_CONTACT_MAX,
+                                 &a->contact)
+           != 0)
+    {
+        return -1;
+    }
+
+    catalog_manifest_pop(m, 0);
+
+    return 0;
+}
+
+
+static int
+catalog_manifest_service(catalog_manifest_t *m, json_t *obj, unsigned n)
+{
+    int                 backends, redirect, retired;
+    catalog_str_t       contact;
+    catalog_service_t  *s;
+
+    catalog_manifest_push(m, "services[%u]", n);
+
+    if (!json_is_object(obj)) {
+        return catalog_manifest_error(m, NULL, "must be an object");
+    }
+
+    s = catalog_arena_calloc(&m->cat->arena, sizeof(catalog_service_t));
+    if (s == NULL) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
+
+    s->key = catalog_manifest_empty;
+    s->description = catalog_manifest_empty;
+    s->host_header = catalog_manifest_empty;
+    s->backend_host = catalog_manifest_empty;
+    s->maintenance_message = catalog_manifest_empty;
+    s->successor = catalog_manifest_empty;
+    s->docs_url = catalog_manifest_empty;
+    s->version = catalog_manifest_empty;
+
+    s->agency = m->agency;
+    s->file = m->file;
+    s->position = n;
+    s->index = m->cat->nservices + n;
+
+    /* the id first: the errors that follow name the service */
+
+    if (catalog_manifest_service_id(m, obj, s) != 0) {
+        return -1;
+    }
+
+    m->service = s;
+
+    if (catalog_manifest_keys(m, obj, catalog_manifest_service_keys, NULL)
+        != 0)
+    {
+        return -1;
+    }
+
+    if (catalog_manifest_text(m, obj, "name", CATALOG_TEXT_REQUIRED,
+                              CATALOG_NAME_MAX, &s->name)
+        != 0
+        || catalog_manifest_text(m, obj, "description",
+                                 CATALOG_TEXT_MULTILINE,
+                                 CATALOG_DESCRIPTION_MAX, &s->description)
+           != 0
+        || catalog_manifest_text(m, obj, "category", CATALOG_TEXT_REQUIRED,
+                                 CATALOG_CATEGORY_MAX, &s->category)
+           != 0
+        || catalog_manifest_tags(m, obj, s) != 0
+        || catalog_manifest_text(m, obj, "contact", 0, CATALOG_CONTACT_MAX,
+                                 &contact)
+           != 0
+        || catalog_manifest_url(m, obj, "docs_url", &s->docs_url) != 0
+        || catalog_manifest_text(m, obj, "version", 0, CATALOG_VERSION_MAX,
+                                 &s->version)
+           != 0
+        || catalog_manifest_status(m, obj, s) != 0
+        || catalog_manifest_routes(m, obj, s) != 0)
+    {
+        return -1;
+    }
+
+    s->contact = contact.len ? contact : m->agency->contact;
+
+    /* exactly one outcome */
+
+    backends = catalog_manifest_get(obj, "backends") != NULL;
+    redirect = catalog_manifest_get(obj, "redirect") != NULL;
+    retired = (s->status == CATALOG_STATUS_RETIRED);
+
+    if (backends + redirect + retired != 1) {
+        return catalog_manifest_error(m, NULL,
+                   "must have exactly one of \"backends\", \"redirect\" or "
+                   "\"status\": \"retired\"");
+    }
+
+    if (!backends && catalog_manifest_get(obj, "host_header")) {
+        return catalog_manifest_error(m, "host_header",
+                                      "is only allowed with \"backends\"");
+    }
+
+    if (backends) {
+        if (catalog_manifest_backends(m, obj, s) != 0) {
+            return -1;
+        }
+
+    } else if (redirect) {
+        if (catalog_manifest_redirect(m, obj, s) != 0) {
+            return -1;
+        }
+    }
+
+    if (catalog_manifest_resolve(m, s) != 0) {
+        return -1;
+    }
+
+    m->services[m->nservices++] = s;
+    m->service = NULL;
+
+    catalog_manifest_pop(m, 0);
+
+    return 0;
+}
+
+
+static int
+catalog_manifest_service_id(catalog_manifest_t *m, json_t *obj,
+    catalog_service_t *s)
+{
+    int                rc;
+    char              *key;
+    json_t            *v;
+    size_t             len;
+    const char        *id;
+    catalog_agency_t  *a;
+
+    v = catalog_manifest_get(obj, "id");
+    if (v == NULL) {
+        return catalog_manifest_error(m, "id", "is required");
+    }
+
+    if (!json_is_string(v)) {
+        return catalog_manifest_error(m, "id", "must be a string");
+    }
+
+    id = json_string_value(v);
+    len = json_string_length(v);
+
+    if (!catalog_manifest_is_id(id, len)) {
+        return catalog_manifest_error(m, "id",
+                                      "invalid id \"%s\": " CATALOG_ID_RULE,
+                                      catalog_manifest_quote(m, 0, id, len));
+    }
+
+    /* "s" + id in the map of this manifest */
+
+    key = catalog_arena_alloc(&m->tmp, len + 1);
+    if (key == NULL) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
+
+    key[0] = 's';
+    memcpy(key + 1, id, len);
+
+    rc = catalog_map_insert(&m->seen,
+                            catalog_hash(CATALOG_HASH_INIT, key, len + 1),
+                            key, len + 1, s, NULL);
+    if (rc == 1) {
+        return catalog_manifest_error(m, "id",
+                   "service \"%s\" is defined twice in this manifest", id);
+    }
+
+    if (rc != 0) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
+
+    if (catalog_manifest_strdup(m, &s->id, id, len) != 0) {
+        return -1;
+    }
+
+    /* the catalog key: "agency/service" */
+
+    a = m->agency;
+
+    key = catalog_arena_alloc(&m->cat->arena, a->id.len + 1 + len + 1);
+    if (key == NULL) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
+
+    memcpy(key, a->id.data, a->id.len);
+    key[a->id.len] = '/';
+    memcpy(key + a->id.len + 1, id, len);
+    key[a->id.len + 1 + len] = '\0';
+
+    s->key.data = key;
+    s->key.len = a->id.len + 1 + len;
+
+    return 0;
+}
+
+
+static int
+catalog_manifest_tags(catalog_manifest_t *m, json_t *obj,
+    catalog_service_t *s)
+{
+    json_t      *v, *t;
+    size_t       n, i, j, len, loc, item;
+    const char  *p;
+
+    v = catalog_manifest_get(obj, "tags");
+    if (v == NULL) {
+        return 0;
+    }
+
+    loc = catalog_manifest_push(m, "tags");
+
+    if (!json_is_array(v)) {
+        return catalog_manifest_error(m, NULL, "must be an array");
+    }
+
+    n = json_array_size(v);
+
+    if (n > CATALOG_TAGS_MAX) {
+        return catalog_manifest_error(m, NULL, "must have at most %d tags",
+                                      CATALOG_TAGS_MAX);
+    }
+
+    s->tags = catalog_arena_calloc(&m->cat->arena,
+                                   (n ? n : 1) * sizeof(catalog_str_t));
+    if (s->tags == NULL) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
+
+    for (i = 0; i < n; i++) {
+        item = catalog_manifest_push(m, "[%u]", (unsigned) i);
+
+        t = json_array_get(v, i);
+
+        if (!json_is_string(t)) {
+            return catalog_manifest_error(m, NULL, "must be a string");
+        }
+
+        p = json_string_value(t);
+        len = json_string_length(t);
+
+        if (len == 0) {
+            return catalog_manifest_error(m, NULL, "must not be empty");
+        }
+
+        if (catalog_manifest_chars(p, len) > CATALOG_TAG_MAX) {
+            return catalog_manifest_error(m, NULL,
+                                          "is longer than %d characters",
+                                          CATALOG_TAG_MAX);
+        }
+
+        if (catalog_manifest_controls(p, len, 0)) {
+            return catalog_manifest_error(m, NULL,
+                                      "must not contain control characters");
+        }
+
+        for (j = 0; j < i; j++) {
+            if (s->tags[j].len == len && memcmp(s->tags[j].data, p, len) == 0)
+            {
+                return catalog_manifest_error(m, NULL,
+                           "duplicate tag \"%s\"",
+                           catalog_manifest_quote(m, 0, p, len));
+            }
+        }
+
+        if (catalog_manifest_strdup(m, &s->tags[i], p, len) != 0) {
+            return -1;
+        }
+
+        s->ntags++;
+
+        catalog_manifest_pop(m, item);
+    }
+
+    catalog_manifest_pop(m, loc);
+
+    return 0;
+}
+
+
+static int
+catalog_manifest_status(catalog_manifest_t *m, json_t *obj,
+    catalog_service_t *s)
+{
+    json_t      *v;
+    size_t       len, slash;
+    const char  *p, *reason;
+
+    v = catalog_manifest_get(obj, "status");
+
+    if (v) {
+        if (!json_is_string(v)) {
+            return catalog_manifest_error(m, "status", "must be a string");
+        }
+
+        p = json_string_value(v);
+
+        if (strcmp(p, "active") == 0) {
+            s->status = CATALOG_STATUS_ACTIVE;
+
+        } else if (strcmp(p, "maintenance") == 0) {
+            s->status = CATALOG_STATUS_MAINTENANCE;
+
+        } else if (strcmp(p, "retired") == 0) {
+            s->status = CATALOG_STATUS_RETIRED;
+
+        } else {
+            return catalog_manifest_error(m, "status",
+                       "invalid status \"%s\": must be \"active\", "
+                       "\"maintenance\" or \"retired\"",
+                       catalog_manifest_quote(m, 0, p,
+                                              json_string_length(v)));
+        }
+    }
+
+    if (catalog_manifest_text(m, obj, "maintenance_message",
+                              CATALOG_TEXT_MULTILINE, CATALOG_MESSAGE_MAX,
+                              &s->maintenance_message)
+        != 0)
+    {
+        return -1;
+    }
+
+    v = catalog_manifest_get(obj, "successor");
+    if (v == NULL) {
+        return 0;
+    }
+
+    if (s->status != CATALOG_STATUS_RETIRED) {
+        return catalog_manifest_error(m, "successor",
+                   "is only allowed with \"status\": \"retired\"");
+    }
+
+    if (!json_is_string(v)) {
+        return catalog_manifest_error(m, "successor", "must be a string");
+    }
+
+    p = json_string_value(v);
+    len = json_string_length(v);
+
+    if (catalog_manifest_prefix(p, len, "http://")
+        || catalog_manifest_prefix(p, len, "https://"))
+    {
+        return catalog_manifest_url(m, obj, "successor", &s->successor);
+    }
+
+    /* a service key "agency/service", resolved by catalog_finish() */
+
+    for (slash = 0; slash < len && p[slash] != '/'; slash++) {
+        /* void */
+    }
+
+    if (slash == len
+        || !catalog_manifest_is_id(p, slash)
+        || !catalog_manifest_is_id(p + slash + 1, len - slash - 1))
+    {
+        reason = "must be an http(s) URL or a service key \"agency/service\"";
+
+        return catalog_manifest_error(m, "successor",
+                                      "invalid successor \"%s\": %s",
+                                      catalog_manifest_quote(m, 0, p, len),
+                                      reason);
+    }
+
+    return catalog_manifest_strdup(m, &s->successor, p, len);
+}
+
+
+static int
+catalog_manifest_routes(catalog_manifest_t *m, json_t *obj,
+    catalog_service_t *s)
+{
+    json_t  *v;
+    size_t   n, i, loc;
+
+    v = catalog_manifest_get(obj, "routes");
+    if (v == NULL) {
+        return catalog_manifest_error(m, "routes", "is required");
+    }
+
+    if (!json_is_array(v)) {
+        return catalog_manifest_error(m, "routes", "must be an array");
+    }
+
+    n = json_array_size(v);
+
+    if (n == 0) {
+        return catalog_manifest_error(m, "routes",
+                                      "must have at least one route");
+    }
+
+    s->routes = catalog_arena_calloc(&m->cat->arena,
+                                     n * sizeof(catalog_route_t));
+    if (s->routes == NULL) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
+
+    for (i = 0; i < n; i++) {
+        loc = catalog_manifest_push(m, "routes[%u]", (unsigned) i);
+
+        s->routes[i].service = s;
+        s->routes[i].index = (unsigned) i;
+
+        if (catalog_manifest_route(m, json_array_get(v, i), &s->routes[i])
+            != 0)
+        {
+            return -1;
+        }
+
+        s->nroutes++;
+
+        catalog_manifest_pop(m, loc);
+    }
+
+    return 0;
+}
+
+
+static int
+catalog_manifest_route(catalog_manifest_t *m, json_t *obj,
+    catalog_route_t *r)
+{
+    char        *host;
+    json_t      *v;
+    size_t       len, i;
+    unsigned     strip;
+    const char  *p, *reason;
+
+    if (!json_is_object(obj)) {
+        return catalog_manifest_error(m, NULL, "must be an object");
+    }
+
+    if (catalog_manifest_keys(m, obj, catalog_manifest_route_keys, NULL)
+        != 0)
+    {
+        return -1;
+    }
+
+    r->host = catalog_manifest_empty;
+    r->allow = catalog_manifest_empty;
+
+    /* path */
+
+    v = catalog_manifest_get(obj, "path");
+    if (v == NULL) {
+        return catalog_manifest_error(m, "path", "is required");
+    }
+
+    if (!json_is_string(v)) {
+        return catalog_manifest_error(m, "path", "must be a string");
+    }
+
+    p = json_string_value(v);
+    len = json_string_length(v);
+
+    reason = catalog_manifest_check_path(p, len);
+    if (reason) {
+        return catalog_manifest_error(m, "path", "%s", reason);
+    }
+
+    /* a trailing slash does not make a route different */
+
+    if (len > 1 && p[len - 1] == '/') {
+        len--;
+    }
+
+    if (catalog_manifest_strdup(m, &r->path, p, len) != 0) {
+        return -1;
+    }
+
+    /* match */
+
+    v = catalog_manifest_get(obj, "match");
+
+    if (v) {
+        if (!json_is_string(v)) {
+            return catalog_manifest_error(m, "match", "must be a string");
+        }
+
+        p = json_string_value(v);
+
+        if (strcmp(p, "exact") == 0) {
+            r->exact = 1;
+
+        } else if (strcmp(p, "prefix") != 0) {
+            return catalog_manifest_error(m, "match",
+                       "invalid match \"%s\": must be \"prefix\" or \"exact\"",
+                       catalog_manifest_quote(m, 0, p,
+                                              json_string_length(v)));
+        }
+    }
+
+    if (catalog_manifest_methods(m, obj, r) != 0) {
+        return -1;
+    }
+
+    /* host: lowercase, without one trailing dot */
+
+    v = catalog_manifest_get(obj, "host");
+
+    if (v) {
+        if (!json_is_string(v)) {
+            return catalog_manifest_error(m, "host", "must be a string");
+        }
+
+        p = json_string_value(v);
+        len = json_string_length(v);
+
+        reason = catalog_manifest_check_host(p, len);
+        if (reason) {
+            return catalog_manifest_error(m, "host", "invalid host \"%s\": %s",
+                                          catalog_manifest_quote(m, 0, p, len),
+                                          reason);
+        }
+
+        if (p[len - 1] == '.') {
+            len--;
+        }
+
+        host = catalog_arena_alloc(&m->cat->arena, len + 1);
+        if (host == NULL) {
+            return catalog_manifest_error(m, NULL, "out of memory");
+        }
+
+        for (i = 0; i < len; i++) {
+            host[i] = (p[i] >= 'A' && p[i] <= 'Z') ? (char) (p[i] | 0x20)
+                                                   : p[i];
+        }
+
+        host[len] = '\0';
+
+        r->host.data = host;
+        r->host.len = len;
+    }
+
+    if (catalog_manifest_bool(m, obj, "strip_prefix", &strip) != 0) {
+        return -1;
+    }
+
+    r->strip_prefix = strip;
+
+    return catalog_manifest_claim(m, r);
+}
+
+
+static int
+catalog_manifest_methods(catalog_manifest_t *m, json_t *obj,
+    catalog_route_t *r)
+{
+    int          get, head;
+    char        *a;
+    json_t      *v, *t;
+    size_t       n, i, j, len, size, loc, item;
+    const char  *p;
+
+    v = catalog_manifest_get(obj, "methods");
+    if (v == NULL) {
+        return 0;
+    }
+
+    loc = catalog_manifest_push(m, "methods");
+
+    if (!json_is_array(v)) {
+        return catalog_manifest_error(m, NULL, "must be an array");
+    }
+
+    n = json_array_size(v);
+
+    if (n == 0) {
+        return catalog_manifest_error(m, NULL,
+                                      "must have at least one method");
+    }
+
+    if (n > CATALOG_METHODS_MAX) {
+        return catalog_manifest_error(m, NULL, "must have at most %d methods",
+                                      CATALOG_METHODS_MAX);
+    }
+
+    r->methods = catalog_arena_calloc(&m->cat->arena,
+                                      n * sizeof(catalog_str_t));
+    if (r->methods == NULL) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
+
+    get = 0;
+    head = 0;
+    size = 0;
+
+    for (i = 0; i < n; i++) {
+        item = catalog_manifest_push(m, "[%u]", (unsigned) i);
+
+        t = json_array_get(v, i);
+
+        if (!json_is_string(t)) {
+            return catalog_manifest_error(m, NULL, "must be a string");
+        }
+
+        p = json_string_value(t);
+        len = json_string_length(t);
+
+        if (!catalog_manifest_is_method(p, len)) {
+            return catalog_manifest_error(m, NULL, "invalid method \"%s\"",
+                                          catalog_manifest_quote(m, 0, p,
+                                                                 len));
+        }
+
+        for (j = 0; j < i; j++) {
+            if (r->methods[j].len == len
+                && memcmp(r->methods[j].data, p, len) == 0)
+            {
+                return catalog_manifest_error(m, NULL,
+                                              "duplicate method \"%s\"", p);
+            }
+        }
+
+        if (catalog_manifest_strdup(m, &r->methods[i], p, len) != 0) {
+            return -1;
+        }
+
+        r->nmethods++;
+
+        get |= (len == 3 && memcmp(p, "GET", 3) == 0);
+        head |= (len == 4 && memcmp(p, "HEAD", 4) == 0);
+        size += len + 2;
+
+        catalog_manifest_pop(m, item);
+    }
+
+    /* the Allow header: the methods as written, HEAD right after GET */
+
+    if (get && !head) {
+        size += sizeof("HEAD, ") - 1;
+    }
+
+    a = catalog_arena_alloc(&m->cat->arena, size + 1);
+    if (a == NULL) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
+
+    len = 0;
+
+    for (i = 0; i < n; i++) {
+        if (i) {
+            memcpy(a + len, ", ", 2);
+            len += 2;
+        }
+
+        memcpy(a + len, r->methods[i].data, r->methods[i].len);
+        len += r->methods[i].len;
+
+        if (!head && r->methods[i].len == 3
+            && memcmp(r->methods[i].data, "GET", 3) == 0)
+        {
+            memcpy(a + len, ", HEAD", 6);
+            len += 6;
+        }
+    }
+
+    a[len] = '\0';
+
+    r->allow.data = a;
+    r->allow.len = len;
+
+    catalog_manifest_pop(m, loc);
+
+    return 0;
+}
+
+
+static int
+catalog_manifest_claim(catalog_manifest_t *m, catalog_route_t *r)
+{
+    int               rc;
+    char             *key, probe[CATALOG_PATH_MAX + 4];
+    void             *found;
+    size_t            len, plen;
+    const char       *path, *file;
+    catalog_route_t  *other;
+    catalog_match_t   match;
+
+    /*
+     * a route already in the catalog: look the path up as a request
+     * would, and compare what answers.  An exact route answers its own
+     * path first; a prefix route is the longest that answers the path
+     * followed by a segment no route can have.
+     */
+
+    if (r->exact) {
+        path = r->path.data;
+        plen = r->path.len;
+
+    } else {
+        plen = (r->path.len == 1) ? 0 : r->path.len;
+        memcpy(probe, r->path.data, plen);
+        memcpy(probe + plen, "/?", 2);
+        path = probe;
+        plen += 2;
+    }
+
+    catalog_lookup(m->cat, r->host.data, r->host.len, path, plen, &match);
+
+    other = match.route;
+
+    if (other
+        && other->exact == r->exact
+        && other->path.len == r->path.len
+        && memcmp(other->path.data, r->path.data, r->path.len) == 0
+        && other->host.len == r->host.len
+        && memcmp(other->host.data, r->host.data, r->host.len) == 0)
+    {
+        goto conflict;
+    }
+
+    /* a route of this manifest: "r" host "\n" path "\n" match */
+
+    len = 1 + r->host.len + 1 + r->path.len + 2;
+
+    key = catalog_arena_alloc(&m->tmp, len);
+    if (key == NULL) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
+
+    key[0] = 'r';
+    memcpy(key + 1, r->host.data, r->host.len);
+    key[1 + r->host.len] = '\n';
+    memcpy(key + 2 + r->host.len, r->path.data, r->path.len);
+    key[len - 2] = '\n';
+    key[len - 1] = r->exact ? 'e' : 'p';
+
+    found = NULL;
+
+    rc = catalog_map_insert(&m->seen,
+                            catalog_hash(CATALOG_HASH_INIT, key, len),
+                            key, len, r, &found);
+    if (rc == 0) {
+        return 0;
+    }
+
+    if (rc != 1) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
+
+    other = found;
+
+conflict:
+
+    file = catalog_manifest_quote(m, 1, other->service->file.data,
+                                  other->service->file.len);
+
+    if (r->host.len) {
+        return catalog_manifest_error(m, "path",
+                   "route \"%s\" (%s, host \"%s\") is already claimed by "
+                   "service \"%s\" in \"%s\"",
+                   catalog_manifest_quote(m, 0, r->path.data, r->path.len),
+                   r->exact ? "exact" : "prefix", r->host.data,
+                   other->service->key.data, file);
+    }
+
+    return catalog_manifest_error(m, "path",
+               "route \"%s\" (%s) is already claimed by service \"%s\" "
+               "in \"%s\"",
+               catalog_manifest_quote(m, 0, r->path.data, r->path.len),
+               r->exact ? "exact" : "prefix",
+               other->service->key.data, file);
+}
+
+
+static int
+catalog_manifest_backends(catalog_manifest_t *m, json_t *obj,
+    catalog_service_t *s)
+{
+    char                *h;
+    json_t              *v, *t;
+    size_t               n, i, len, loc, item;
+    const char          *p, *reason;
+    catalog_backend_t   *b;
+    catalog_hostport_t   hp;
+
+    v = catalog_manifest_get(obj, "backends");
+
+    loc = catalog_manifest_push(m, "backends");
+
+    if (!json_is_array(v)) {
+        return catalog_manifest_error(m, NULL, "must be an array");
+    }
+
+    n = json_array_size(v);
+
+    if (n == 0) {
+        return catalog_manifest_error(m, NULL,
+                                      "must have at least one backend");
+    }
+
+    if (n > CATALOG_BACKENDS_MAX) {
+        return catalog_manifest_error(m, NULL,
+                                      "must have at most %d backends",
+                                      CATALOG_BACKENDS_MAX);
+    }
+
+    s->backends = catalog_arena_calloc(&m->cat->arena,
+                                       n * sizeof(catalog_backend_t));
+    if (s->backends == NULL) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
+
+    for (i = 0; i < n; i++) {
+        item = catalog_manifest_push(m, "[%u]", (unsigned) i);
+
+        t = json_array_get(v, i);
+
+        if (!json_is_string(t)) {
+            return catalog_manifest_error(m, NULL, "must be a string");
+        }
+
+        p = json_string_value(t);
+        len = json_string_length(t);
+
+        reason = catalog_manifest_hostport(p, len, 1, &hp);
+
+        if (reason == NULL && i > 0 && hp.https != s->https) {
+            reason = "all backends must use the same scheme";
+        }
+
+        if (reason) {
+            return catalog_manifest_error(m, NULL,
+                                          "invalid backend \"%s\": %s",
+                                          catalog_manifest_quote(m, 0, p,
+                                                                 len),
+                                          reason);
+        }
+
+        b = &s->backends[i];
+
+        if (catalog_manifest_strdup(m, &b->text, p, len) != 0
+            || catalog_manifest_strdup(m, &b->host, hp.host, hp.hlen) != 0)
+        {
+            return -1;
+        }
+
+        b->port = hp.port;
+        b->https = hp.https;
+        b->ipv6 = hp.ipv6;
+
+        s->https = hp.https;
+        s->nbackends++;
+
+        catalog_manifest_pop(m, item);
+    }
+
+    catalog_manifest_pop(m, loc);
+
+    /* host_header, else host[:port] of the first backend */
+
+    v = catalog_manifest_get(obj, "host_header");
+
+    if (v) {
+        if (!json_is_string(v)) {
+            return catalog_manifest_error(m, "host_header",
+                                          "must be a string");
+        }
+
+        p = json_string_value(v);
+        len = json_string_length(v);
+
+        reason = catalog_manifest_hostport(p, len, 0, &hp);
+        if (reason) {
+            return catalog_manifest_error(m, "host_header",
+                                          "invalid host header \"%s\": %s",
+                                          catalog_manifest_quote(m, 0, p,
+                                                                 len),
+                                          reason);
+        }
+
+        if (catalog_manifest_strdup(m, &s->host_header, p, len) != 0) {
+            return -1;
+        }
+
+        s->backend_host = s->host_header;
+
+        return 0;
+    }
+
+    b = &s->backends[0];
+
+    h = catalog_arena_alloc(&m->cat->arena, b->host.len + sizeof("[]:65535"));
+    if (h == NULL) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
+
+    len = 0;
+
+    if (b->ipv6) {
+        h[len++] = '[';
+    }
+
+    memcpy(h + len, b->host.data, b->host.len);
+    len += b->host.len;
+
+    if (b->ipv6) {
+        h[len++] = ']';
+    }
+
+    h[len] = '\0';
+
+    if (b->port != (b->https ? 443u : 80u)) {
+        len += (size_t) sprintf(h + len, ":%u", b->port);
+    }
+
+    s->backend_host.data = h;
+    s->backend_host.len = len;
+
+    return 0;
+}
+
+
+static int
+catalog_manifest_redirect(catalog_manifest_t *m, json_t *obj,
+    catalog_service_t *s)
+{
+    json_t              *v;
+    size_t               len, i, q, loc;
+    unsigned             keep;
+    json_int_t           code;
+    const char          *p, *reason;
+    catalog_redirect_t  *rd;
+
+    v = catalog_manifest_get(obj, "redirect");
+
+    loc = catalog_manifest_push(m, "redirect");
+
+    if (!json_is_object(v)) {
+        return catalog_manifest_error(m, NULL, "must be an object");
+    }
+
+    if (catalog_manifest_keys(m, v, catalog_manifest_redirect_keys, NULL)
+        != 0)
+    {
+        return -1;
+    }
+
+    rd = catalog_arena_calloc(&m->cat->arena, sizeof(catalog_redirect_t));
+    if (rd == NULL) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
+
+    obj = v;
+
+    /* to */
+
+    v = catalog_manifest_get(obj, "to");
+    if (v == NULL) {
+        return catalog_manifest_error(m, "to", "is required");
+    }
+
+    if (!json_is_string(v)) {
+        return catalog_manifest_error(m, "to", "must be a string");
+    }
+
+    p = json_string_value(v);
+    len = json_string_length(v);
+
+    if (len > CATALOG_URL_MAX) {
+        return catalog_manifest_error(m, "to", "is longer than %d bytes",
+                                      CATALOG_URL_MAX);
+    }
+
+    reason = catalog_manifest_check_target(p, len);
+    if (reason) {
+        return catalog_manifest_error(m, "to",
+                                      "invalid redirect target \"%s\": %s",
+                                      catalog_manifest_quote(m, 0, p, len),
+                                      reason);
+    }
+
+    if (catalog_manifest_strdup(m, &rd->to, p, len) != 0) {
+        return -1;
+    }
+
+    /* base, then "?query", then "#fragment" */
+
+    p = rd->to.data;
+
+    for (i = 0; i < len && p[i] != '?' && p[i] != '#'; i++) {
+        /* void */
+    }
+
+    rd->base.data = p;
+    rd->base.len = i;
+    rd->query = catalog_manifest_empty;
+    rd->fragment = catalog_manifest_empty;
+
+    if (i < len && p[i] == '?') {
+        rd->has_query = 1;
+
+        for (q = ++i; i < len && p[i] != '#'; i++) {
+            /* void */
+        }
+
+        rd->query.data = p + q;
+        rd->query.len = i - q;
+    }
+
+    if (i < len) {
+        rd->fragment.data = p + i;
+        rd->fragment.len = len - i;
+    }
+
+    /* code */
+
+    v = catalog_manifest_get(obj, "code");
+
+    if (v == NULL) {
+        rd->code = 301;
+
+    } else {
+        if (!json_is_integer(v)) {
+            return catalog_manifest_error(m, "code", "must be an integer");
+        }
+
+        code = json_integer_value(v);
+
+        if (code != 301 && code != 302 && code != 307 && code != 308) {
+            return catalog_manifest_error(m, "code",
+                       "invalid redirect code %" JSON_INTEGER_FORMAT
+                       ": must be 301, 302, 307 or 308", code);
+        }
+
+        rd->code = (unsigned) code;
+    }
+
+    if (catalog_manifest_bool(m, obj, "keep_path", &keep) != 0) {
+        return -1;
+    }
+
+    rd->keep_path = keep;
+
+    if (catalog_manifest_bool(m, obj, "keep_query", &keep) != 0) {
+        return -1;
+    }
+
+    rd->keep_query = keep;
+
+    s->redirect = rd;
+
+    catalog_manifest_pop(m, loc);
+
+    return 0;
+}
+
+
+static int
+catalog_manifest_resolve(catalog_manifest_t *m, catalog_service_t *s)
+{
+    char                msg[256];
+    size_t              len;
+    unsigned            i;
+    catalog_t          *cat;
+    catalog_backend_t  *b;
+
+    cat = m->cat;
+
+    if (cat->backend_handler == NULL) {
+        return 0;
+    }
+
+    for (i = 0; i < s->nbackends; i++) {
+        b = &s->backends[i];
+
+        msg[0] = '\0';
+
+        if (cat->backend_handler(cat->backend_ctx, s, b, msg, sizeof(msg))
+            == 0)
+        {
+            continue;
+        }
+
+        msg[sizeof(msg) - 1] = '\0';
+        len = strlen(msg);
+
+        catalog_manifest_push(m, "backends[%u]", i);
+
+        catalog_manifest_sanitize(m->quoted[1], CATALOG_QUOTE_LEN, msg, len,
+                                  CATALOG_QUOTE_LEN, 0);
+
+        return catalog_manifest_error(m, NULL, "backend \"%s\": %s",
+                                      catalog_manifest_quote(m, 0,
+                                                             b->text.data,
+                                                             b->text.len),
+                                      len ? m->quoted[1] : "is not usable");
+    }
+
+    return 0;
+}
+
+
+static int
+catalog_manifest_commit(catalog_manifest_t *m, const char *buf, size_t len)
+{
+    int                 rc;
+    void               *p;
+    unsigned            i, j, cap;
+    uint64_t            n;
+    catalog_t          *cat;
+    catalog_route_t    *r, *other;
+    catalog_agency_t   *a;
+    catalog_service_t  *s;
+    unsigned char       size[8];
+
+    cat = m->cat;
+    a = m->agency;
+
+    /* room in the arrays first: growing them changes nothing visible */
+
+    if (cat->nagencies == cat->agencies_cap) {
+        cap = cat->agencies_cap ? cat->agencies_cap * 2 : 16;
+
+        p = realloc(cat->agencies, cap * sizeof(catalog_agency_t *));
+        if (p == NULL) {
+            return catalog_manifest_error(m, NULL, "out of memory");
+        }
+
+        cat->agencies = p;
+        cat->agencies_cap = cap;
+    }
+
+    if (cat->services_cap - cat->nservices < m->nservices) {
+        cap = cat->services_cap ? cat->services_cap : 64;
+
+        while (cap - cat->nservices < m->nservices) {
+            cap *= 2;
+        }
+
+        p = realloc(cat->services, (size_t) cap * sizeof(void *));
+        if (p == NULL) {
+            return catalog_manifest_error(m, NULL, "out of memory");
+        }
+
+        cat->services = p;
+        cat->services_cap = cap;
+    }
+
+    /* the checks are done: only running out of memory can fail now */
+
+    rc = catalog_map_insert(&cat->agency_ids,
+                            catalog_hash(CATALOG_HASH_INIT, a->id.data,
+                                         a->id.len),
+                            a->id.data, a->id.len, a, NULL);
+    if (rc != 0) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
+
+    for (i = 0; i < m->nservices; i++) {
+        s = m->services[i];
+
+        rc = catalog_map_insert(&cat->service_keys,
+                                catalog_hash(CATALOG_HASH_INIT, s->key.data,
+                                             s->key.len),
+                                s->key.data, s->key.len, s, NULL);
+        if (rc != 0) {
+            return catalog_manifest_error(m, NULL, "out of memory");
+        }
+
+        for (j = 0; j < s->nroutes; j++) {
+            r = &s->routes[j];
+
+            other = catalog_table_add(&cat->table, &cat->arena, r);
+
+            if (other != NULL) {
+                return catalog_manifest_error(m, NULL, "out of memory");
+            }
+        }
+    }
+
+    cat->agencies[cat->nagencies++] = a;
+
+    for (i = 0; i < m->nservices; i++) {
+        cat->services[cat->nservices++] = m->services[i];
+    }
+
+    /* the length first, so that the files cannot shift into each other */
+
+    n = len;
+
+    for (i = 0; i < 8; i++) {
+        size[i] = (unsigned char) (n >> (i * 8));
+    }
+
+    cat->hash = catalog_hash(cat->hash, (const char *) size, 8);
+    cat->hash = catalog_hash(cat->hash, buf, len);
+    cat->nfiles++;
+
+    return 0;
+}
+
+
+static json_t *
+catalog_manifest_get(json_t *obj, const char *key)
+{
+    json_t  *v;
+
+    /* null is the same as leaving a key out */
+
+    v = json_object_get(obj, key);
+
+    return json_is_null(v) ? NULL : v;
+}
+
+
+static int
+catalog_manifest_keys(catalog_manifest_t *m, json_t *obj,
+    const char *const *known, const char *where)
+{
+    void        *it;
+    size_t       i;
+    const char  *key;
+
+    for (it = json_object_iter(obj); it; it = json_object_iter_next(obj, it))
+    {
+        key = json_object_iter_key(it);
+
+        for (i = 0; known[i]; i++) {
+            if (strcmp(key, known[i]) == 0) {
+                break;
+            }
+        }
+
+        if (known[i] == NULL) {
+            return catalog_manifest_error(m, where, "unknown key \"%s\"",
+                                          catalog_manifest_quote(m, 0, key,
+                                                                 strlen(key)));
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+catalog_manifest_text(catalog_manifest_t *m, json_t *obj, const char *key,
+    unsigned flags, size_t max, catalog_str_t *dst)
+{
+    json_t      *v;
+    size_t       len;
+    const char  *p;
+
+    *dst = catalog_manifest_empty;
+
+    v = catalog_manifest_get(obj, key);
+
+    if (v == NULL) {
+        if (flags & CATALOG_TEXT_REQUIRED) {
+            return catalog_manifest_error(m, key, "is required");
+        }
+
+        return 0;
+    }
+
+    if (!json_is_string(v)) {
+        return catalog_manifest_error(m, key, "must be a string");
+    }
+
+    p = json_string_value(v);
+    len = json_string_length(v);
+
+    if (len == 0) {
+        if (flags & CATALOG_TEXT_REQUIRED) {
+            return catalog_manifest_error(m, key, "must not be empty");
+        }
+
+        return 0;
+    }
+
+    if (catalog_manifest_chars(p, len) > max) {
+        return catalog_manifest_error(m, key, "is longer than %u characters",
+                                      (unsigned) max);
+    }
+
+    if (catalog_manifest_controls(p, len, flags & CATALOG_TEXT_MULTILINE)) {
+        return catalog_manifest_error(m, key,
+                   (flags & CATALOG_TEXT_MULTILINE)
+                   ? "must not contain control characters other than "
+                     "tabs and line breaks"
+                   : "must not contain control characters");
+    }
+
+    return catalog_manifest_strdup(m, dst, p, len);
+}
+
+
+static int
+catalog_manifest_url(catalog_manifest_t *m, json_t *obj, const char *key,
+    catalog_str_t *dst)
+{
+    json_t      *v;
+    size_t       len;
+    const char  *p, *reason;
+
+    *dst = catalog_manifest_empty;
+
+    v = catalog_manifest_get(obj, key);
+    if (v == NULL) {
+        return 0;
+    }
+
+    if (!json_is_string(v)) {
+        return catalog_manifest_error(m, key, "must be a string");
+    }
+
+    p = json_string_value(v);
+    len = json_string_length(v);
+
+    if (len > CATALOG_URL_MAX) {
+        return catalog_manifest_error(m, key, "is longer than %d bytes",
+                                      CATALOG_URL_MAX);
+    }
+
+    reason = catalog_manifest_check_url(p, len);
+    if (reason) {
+        return catalog_manifest_error(m, key, "invalid URL \"%s\": %s",
+                                      catalog_manifest_quote(m, 0, p, len),
+                                      reason);
+    }
+
+    return catalog_manifest_strdup(m, dst, p, len);
+}
+
+
+static int
+catalog_manifest_bool(catalog_manifest_t *m, json_t *obj, const char *key,
+    unsigned *dst)
+{
+    json_t  *v;
+
+    *dst = 0;
+
+    v = catalog_manifest_get(obj, key);
+    if (v == NULL) {
+        return 0;
+    }
+
+    if (!json_is_boolean(v)) {
+        return catalog_manifest_error(m, key, "must be a boolean");
+    }
+
+    *dst = json_is_true(v);
+
+    return 0;
+}
+
+
+static int
+catalog_manifest_strdup(catalog_manifest_t *m, catalog_str_t *dst,
+    const char *src, size_t len)
+{
+    if (catalog_arena_strdup(&m->cat->arena, dst, src, len) != 0) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
+
+    return 0;
+}
+
+
+static size_t
+catalog_manifest_push(catalog_manifest_t *m, const char *fmt, ...)
+{
+    int      n;
+    size_t   old, room;
+    va_list  args;
+
+    old = m->loclen;
+
+    if (old && fmt[0] != '[' && old + 1 < CATALOG_LOC_LEN) {
+        m->loc[m->loclen++] = '.';
+    }
+
+    room = CATALOG_LOC_LEN - m->loclen;
+
+    va_start(args, fmt);
+    n = vsnprintf(m->loc + m->loclen, room, fmt, args);
+    va_end(args);
+
+    if (n > 0) {
+        m->loclen += ((size_t) n < room) ? (size_t) n : room - 1;
+    }
+
+    return old;
+}
+
+
+static void
+catalog_manifest_pop(catalog_manifest_t *m, size_t len)
+{
+    m->loclen = len;
+    m->loc[len] = '\0';
+}
+
+
+static int
+catalog_manifest_error(catalog_manifest_t *m, const char *field,
+    const char *fmt, ...)
+{
+    char     file[CATALOG_QUOTE_LEN];
+    size_t   n, room;
+    va_list  args;
+    int      rc;
+
+    if (m->err == NULL || m->errlen == 0) {
+        return -1;
+    }
+
+    catalog_manifest_sanitize(file, sizeof(file), m->name, strlen(m->name),
+                              CATALOG_QUOTE_FILE, 1);
+
+    n = 0;
+
+    catalog_manifest_append(m, &n, "manifest \"%s\": ", file);
+
+    if (m->loclen || field) {
+        catalog_manifest_append(m, &n, "%s%s%s", m->loc,
+                                (m->loclen && field) ? "." : "",
+                                field ? field : "");
+
+        if (m->service) {
+            catalog_manifest_append(m, &n, " (service \"%s\")",
+                                    m->service->id.data);
+        }
+
+        catalog_manifest_append(m, &n, ": ");
+    }
+
+    room = m->errlen - n;
+
+    va_start(args, fmt);
+    rc = vsnprintf(m->err + n, room, fmt, args);
+    va_end(args);
+
+    if (rc < 0) {
+        m->err[n] = '\0';
+    }
+
+    return -1;
+}
+
+
+static void
+catalog_manifest_append(catalog_manifest_t *m, size_t *n,
+    const char *fmt, ...)
+{
+    int      rc;
+    size_t   room;
+    va_list  args;
+
+    room = m->errlen - *n;
+
+    va_start(args, fmt);
+    rc = vsnprintf(m->err + *n, room, fmt, args);
+    va_end(args);
+
+    if (rc < 0) {
+        m->err[*n] = '\0';
+        return;
+    }
+
+    *n += ((size_t) rc < room) ? (size_t) rc : room - 1;
+}
+
+
+static const char *
+catalog_manifest_quote(catalog_manifest_t *m, unsigned slot, const char *s,
+    size_t len)
+{
+    size_t  cap;
+
+    /* file names are echoed longer than values */
+
+    cap = (slot == 1) ? CATALOG_QUOTE_FILE : CATALOG_QUOTE_MAX;
+
+    catalog_manifest_sanitize(m->quoted[slot], CATALOG_QUOTE_LEN, s, len, cap,
+                              1);
+
+    return m->quoted[slot];
+}
+
+
+static size_t
+catalog_manifest_sanitize(char *dst, size_t size, const char *s, size_t len,
+    size_t cap, int quotes)
+{
+    char            esc[8];
+    size_t          i, k, n, seq, o;
+    unsigned char   c;
+
+    /*
+     * echoes a value: valid UTF-8 as it is, control characters and stray
+     * bytes as \xNN, '"' and '\' escaped; cut at "cap" bytes with "..."
+     */
+
+    o = 0;
+
+    for (i = 0; i < len; i += n) {
+        c = (unsigned char) s[i];
+
+        if (c < 0x80) {
+            seq = 1;
+
+        } else if (c >= 0xc2 && c <= 0xdf) {
+            seq = 2;
+
+        } else if (c >= 0xe0 && c <= 0xef) {
+            seq = 3;
+
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            seq = 4;
+
+        } else {
+            seq = 0;
+        }
+
+        for (k = 1; seq && k < seq; k++) {
+            if (i + k >= len || ((unsigned char) s[i + k] & 0xc0) != 0x80) {
+                seq = 0;
+            }
+        }
+
+        n = seq ? seq : 1;
+
+        if (i + n > cap) {
+            catalog_manifest_put(dst, size, &o, "...", 3);
+            break;
+        }
+
+        if (seq == 0 || c < 0x20 || c == 0x7f
+            || (c == 0xc2 && (unsigned char) s[i + 1] < 0xa0))
+        {
+            /* a control character (C0, DEL, C1) or a stray byte */
+
+            for (k = 0; k < n; k++) {
+                c = (unsigned char) s[i + k];
+
+                esc[0] = '\\';
+                esc[1] = 'x';
+                esc[2] = catalog_manifest_hex[c >> 4];
+                esc[3] = catalog_manifest_hex[c & 0x0f];
+
+                catalog_manifest_put(dst, size, &o, esc, 4);
+            }
+
+            continue;
+        }
+
+        if (quotes && (c == '"' || c == '\\')) {
+            catalog_manifest_put(dst, size, &o, "\\", 1);
+        }
+
+        catalog_manifest_put(dst, size, &o, s + i, n);
+    }
+
+    if (size) {
+        dst[o < size ? o : size - 1] = '\0';
+    }
+
+    return o;
+}
+
+
+static void
+catalog_manifest_put(char *dst, size_t size, size_t *o, const char *s,
+    size_t n)
+{
+    while (n--) {
+        if (*o + 1 < size) {
+            dst[*o] = *s;
+        }
+
+        (*o)++;
+        s++;
+    }
+}
+
+
+static int
+catalog_manifest_is_id(const char *s, size_t len)
+{
+    size_t  i;
+    char    c;
+
+    if (len == 0 || len > CATALOG_ID_MAX) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        c = s[i];
+
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            continue;
+        }
+
+        if (c == '-' && i > 0) {
+            continue;
+        }
+
+        return 0;
+    }
+
+    return 1;
+}
+
+
+static int
+catalog_manifest_is_method(const char *s, size_t len)
+{
+    size_t  i;
+    char    c;
+
+    /* an RFC 9110 token, letters in uppercase */
+
+    if (len == 0 || len > CATALOG_METHOD_LEN) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        c = s[i];
+
+        if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+            continue;
+        }
+
+        if (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL) {
+            continue;
+        }
+
+        return 0;
+    }
+
+    return 1;
+}
+
+
+static int
+catalog_manifest_is_name(const char *s, size_t len)
+{
+    size_t  i, label;
+    char    c;
+
+    /* a host name or an IPv4 address: labels of letters, digits, - and _ */
+
+    if (len == 0 || len > CATALOG_HOST_MAX) {
+        return 0;
+    }
+
+    label = 0;
+
+    for (i = 0; i < len; i++) {
+        c = s[i];
+
+        if (c == '.') {
+            if (label == 0) {
+                return 0;
+            }
+
+            label = 0;
+            continue;
+        }
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+            || (c >= '0' && c <= '9') || c == '-' || c == '_')
+        {
+            if (++label > CATALOG_LABEL_MAX) {
+                return 0;
+            }
+
+            continue;
+        }
+
+        return 0;
+    }
+
+    return label > 0;
+}
+
+
+static int
+catalog_manifest_controls(const char *s, size_t len, int multiline)
+{
+    size_t          i;
+    unsigned char   c;
+
+    for (i = 0; i < len; i++) {
+        c = (unsigned char) s[i];
+
+        if (c < 0x20) {
+            if (multiline && (c == '\t' || c == '\n' || c == '\r')) {
+                continue;
+            }
+
+            return 1;
+        }
+
+        if (c == 0x7f) {
+            return 1;
+        }
+
+        /* C1 controls, U+0080..U+009F */
+
+        if (c == 0xc2 && i + 1 < len && (unsigned char) s[i + 1] < 0xa0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+catalog_manifest_prefix(const char *s, size_t len, const char *prefix)
+{
+    size_t  i;
+    char    c;
+
+    /* case-insensitive, for URL schemes */
+
+    for (i = 0; prefix[i]; i++) {
+        if (i >= len) {
+            return 0;
+        }
+
+        c = s[i];
+
+        if (c >= 'A' && c <= 'Z') {
+            c = (char) (c - 'A' + 'a');
+        }
+
+        if (c != prefix[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static const char *
+catalog_manifest_find(const char *p, const char *end, char c)
+{
+    for ( /* void */ ; p < end; p++) {
+        if (*p == c) {
+            return p;
+        }
+    }
+
+    return NULL;
+}
+
+
+static size_t
+catalog_manifest_chars(const char *s, size_t len)
+{
+    size_t  i, n;
+
+    /* UTF-8 characters: the bytes that are not continuation bytes */
+
+    n = 0;
+
+    for (i = 0; i < len; i++) {
+        if (((unsigned char) s[i] & 0xc0) != 0x80) {
+            n++;
+        }
+    }
+
+    return n;
+}
+
+
+static const char *
+catalog_manifest_check_path(const char *s, size_t len)
+{
+    size_t  i, start, seg;
+
+    if (len == 0 || s[0] != '/') {
+        return "must start with \"/\"";
+    }
+
+    if (len > CATALOG_PATH_MAX) {
+        return "is longer than 512 bytes";
+    }
+
+    if (catalog_manifest_controls(s, len, 0) || memchr(s, ' ', len)) {
+        return "must not contain control characters or spaces";
+    }
+
+    if (memchr(s, '?', len)) {
+        return "must not contain \"?\"";
+    }
+
+    if (memchr(s, '#', len)) {
+        return "must not contain \"#\"";
+    }
+
+    if (memchr(s, '%', len)) {
+        return "must not contain \"%\" (write the path decoded)";
+    }
+
+    for (i = 1; i < len; i++) {
+        if (s[i] == '/' && s[i - 1] == '/') {
+            return "must not contain \"//\"";
+        }
+    }
+
+    for (start = 1; start <= len; start = i + 1) {
+        for (i = start; i < len && s[i] != '/'; i++) {
+            /* void */
+        }
+
+        seg = i - start;
+
+        if ((seg == 1 && s[start] == '.')
+            || (seg == 2 && s[start] == '.' && s[start + 1] == '.'))
+        {
+            return "must not contain a \".\" or \"..\" segment";
+        }
+    }
+
+    return NULL;
+}
+
+
+static const char *
+catalog_manifest_check_host(const char *s, size_t len)
+{
+    const char  *colon;
+
+    colon = memchr(s, ':', len);
+
+    if (colon && memchr(s, '[', len) == NULL
+        && memchr(colon + 1, ':', len - (colon + 1 - s)) == NULL)
+    {
+        return "must not have a port";
+    }
+
+    if (len && s[len - 1] == '.') {
+        len--;
+    }
+
+    if (!catalog_manifest_is_name(s, len)) {
+        return "must be a host name or an IPv4 address";
+    }
+
+    return NULL;
+}
+
+
+static const char *
+catalog_manifest_check_url(const char *s, size_t len)
+{
+    const char  *p, *end, *host;
+
+    if (catalog_manifest_controls(s, len, 0) || memchr(s, ' ', len)) {
+        return "must not contain control characters or spaces";
+    }
+
+    if (memchr(s, '\\', len)) {
+        return "must not contain \"\\\"";
+    }
+
+    if (catalog_manifest_prefix(s, len, "http://")) {
+        p = s + 7;
+
+    } else if (catalog_manifest_prefix(s, len, "https://")) {
+        p = s + 8;
+
+    } else {
+        return "must be an absolute http or https URL";
+    }
+
+    /* a host after any user info, before any port */
+
+    end = s + len;
+    host = p;
+
+    for ( /* void */ ; p < end && *p != '/' && *p != '?' && *p != '#'; p++) {
+        if (*p == '@') {
+            host = p + 1;
+        }
+    }
+
+    if (host == p || *host == ':') {
+        return "must be an absolute http or https URL";
+    }
+
+    return NULL;
+}
+
+
+static const char *
+catalog_manifest_check_target(const char *s, size_t len)
+{
+    if (catalog_manifest_controls(s, len, 0) || memchr(s, ' ', len)) {
+        return "must not contain control characters or spaces";
+    }
+
+    if (memchr(s, '\\', len)) {
+        return "must not contain \"\\\"";
+    }
+
+    if (len && s[0] == '/') {
+
+        /* "//host" would leave the unified URL */
+
+        if (len > 1 && s[1] == '/') {
+            return "must not start with \"//\"";
+        }
+
+        return NULL;
+    }
+
+    if (catalog_manifest_prefix(s, len, "http://")
+        || catalog_manifest_prefix(s, len, "https://"))
+    {
+        return catalog_manifest_check_url(s, len);
+    }
+
+    return "must be a path starting with \"/\" or an absolute http or "
+           "https URL";
+}
+
+
+static const char *
+catalog_manifest_hostport(const char *s, size_t len, int backend,
+    catalog_hostport_t *hp)
+{
+    char             addr[INET6_ADDRSTRLEN + 1];
+    size_t           i, n;
+    unsigned         port;
+    const char      *p, *end, *q, *colon;
+    struct in6_addr  a6;
+
+    /*
+     * "host[:port]", "[v6][:port]"; for a backend also with "http://" or
+     * "https://" in front
+     */
+
+    memset(hp, 0, sizeof(catalog_hostport_t));
+
+    if (catalog_manifest_controls(s, len, 0) || memchr(s, ' ', len)) {
+        return "must not contain control characters or spaces";
+    }
+
+    p = s;
+    end = s + len;
+
+    if (catalog_manifest_prefix(s, len, "http://")) {
+        p += 7;
+
+    } else if (catalog_manifest_prefix(s, len, "https://")) {
+        p += 8;
+        hp->https = 1;
+    }
+
+    if (p != s && !backend) {
+        return "must not have a scheme";
+    }
+
+    if (p == s) {
+        for (i = 0; i + 3 <= len; i++) {
+            if (memcmp(s + i, "://", 3) == 0) {
+                return backend ? "scheme must be \"http\" or \"https\""
+                               : "must not have a scheme";
+            }
+        }
+    }
+
+    for (q = p; q < end; q++) {
+        if (*q == '/' || *q == '?' || *q == '#') {
+            return "must not have a path or query";
+        }
+    }
+
+    if (catalog_manifest_find(p, end, '@')) {
+        return "must not contain user info";
+    }
+
+    if (p == end) {
+        return "has no host";
+    }
+
+    if (*p == '[') {
+        q = catalog_manifest_find(p, end, ']');
+
+        if (q == NULL) {
+            return "has an invalid IPv6 address";
+        }
+
+        n = (size_t) (q - p) - 1;
+
+        if (n == 0 || n >= sizeof(addr)) {
+            return "has an invalid IPv6 address";
+        }
+
+        memcpy(addr, p + 1, n);
+        addr[n] = '\0';
+
+        if (inet_pton(AF_INET6, addr, &a6) != 1) {
+            return "has an invalid IPv6 address";
+        }
+
+        hp->host = p + 1;
+        hp->hlen = n;
+        hp->ipv6 = 1;
+
+        p = q + 1;
+
+        if (p < end && *p != ':') {
+            return "has an invalid IPv6 address";
+        }
+
+    } else {
+        colon = catalog_manifest_find(p, end, ':');
+
+        if (colon && catalog_manifest_find(colon + 1, end, ':')) {
+            return "an IPv6 address must be in brackets";
+        }
+
+        q = colon ? colon : end;
+
+        if (!catalog_manifest_is_name(p, q - p)
+            && !(q - p > 1 && q[-1] == '.'
+                 && catalog_manifest_is_name(p, q - p - 1)))
+        {
+            return "has an invalid host name";
+        }
+
+        hp->host = p;
+        hp->hlen = (size_t) (q - p);
+
+        p = q;
+    }
+
+    if (p == end) {
+        hp->port = hp->https ? 443 : 80;
+        return NULL;
+    }
+
+    /* ":port" */
+
+    p++;
+    port = 0;
+
+    if (p == end || end - p > 5) {
+        return "port must be between 1 and 65535";
+    }
+
+    for ( /* void */ ; p < end; p++) {
+        if (*p < '0' || *p > '9') {
+            return "port must be between 1 and 65535";
+        }
+
+        port = port * 10 + (*p - '0');
+    }
+
+    if (port < 1 || port > 65535) {
+        return "port must be between 1 and 65535";
+    }
+
+    hp->port = port;
+
+    return NULL;
+}
