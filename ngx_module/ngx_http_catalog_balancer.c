@@ -1,0 +1,355 @@
+
+/*
+ * Copyright (C) ngx_catalog developers
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <ngx_http_catalog_module.h>
+
+
+/*
+ * catalog_balancer: the peers of an upstream are the backends of the
+ * service that catalog_route matched.  Round robin over them, skipping a
+ * backend that failed max_fails times for fail_timeout, as the round
+ * robin balancer does; the state is per worker, as without "zone".
+ * "keepalive" placed after catalog_balancer caches the connections.
+ */
+
+
+typedef struct {
+    ngx_http_catalog_peers_t     *peers;
+    ngx_http_catalog_srv_conf_t  *conf;
+    ngx_str_t                    *name;
+    ngx_uint_t                    current;
+    uint64_t                      tried;
+} ngx_http_catalog_peer_data_t;
+
+
+static ngx_int_t ngx_http_catalog_init_upstream(ngx_conf_t *cf,
+    ngx_http_upstream_srv_conf_t *us);
+static ngx_int_t ngx_http_catalog_init_peer(ngx_http_request_t *r,
+    ngx_http_upstream_srv_conf_t *us);
+static ngx_int_t ngx_http_catalog_get_peer(ngx_peer_connection_t *pc,
+    void *data);
+static void ngx_http_catalog_free_peer(ngx_peer_connection_t *pc, void *data,
+    ngx_uint_t state);
+
+
+char *
+ngx_http_catalog_balancer(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_catalog_srv_conf_t  *cscf = conf;
+
+    time_t                         t;
+    ngx_int_t                      n;
+    ngx_str_t                     *value, s;
+    ngx_uint_t                     i;
+    ngx_http_upstream_server_t    *server;
+    ngx_http_upstream_srv_conf_t  *uscf;
+
+    uscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_upstream_module);
+
+    if (uscf->peer.init_upstream) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"catalog_balancer\" must come before \"keepalive\""
+                           " and replaces any other balancing method");
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "max_fails=", 10) == 0) {
+
+            n = ngx_atoi(&value[i].data[10], value[i].len - 10);
+
+            if (n == NGX_ERROR) {
+                goto invalid;
+            }
+
+            cscf->max_fails = n;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "fail_timeout=", 13) == 0) {
+
+            s.len = value[i].len - 13;
+            s.data = &value[i].data[13];
+
+            t = ngx_parse_time(&s, 1);
+
+            if (t == (time_t) NGX_ERROR) {
+                goto invalid;
+            }
+
+            cscf->fail_timeout = t;
+            continue;
+        }
+
+        goto invalid;
+    }
+
+    uscf->peer.init_upstream = ngx_http_catalog_init_upstream;
+    uscf->flags = NGX_HTTP_UPSTREAM_CREATE;
+
+    /*
+     * the peers come from the manifests; a placeholder server keeps the
+     * upstream block's "no servers are inside upstream" check content
+     */
+
+    if (uscf->servers == NULL) {
+        uscf->servers = ngx_array_create(cf->pool, 1,
+                                         sizeof(ngx_http_upstream_server_t));
+        if (uscf->servers == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    server = ngx_array_push(uscf->servers);
+    if (server == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(server, sizeof(ngx_http_upstream_server_t));
+    ngx_str_set(&server->name, "catalog_balancer");
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid parameter \"%V\"", &value[i]);
+
+    return NGX_CONF_ERROR;
+}
+
+
+int
+ngx_http_catalog_resolve_backend(void *data, catalog_service_t *service,
+    catalog_backend_t *backend, char *err, size_t errlen)
+{
+    ngx_http_catalog_main_conf_t  *mcf = data;
+
+    u_char                    *p;
+    ngx_url_t                  u;
+    ngx_uint_t                 i;
+    ngx_http_catalog_peer_t   *peer;
+    ngx_http_catalog_peers_t  *peers;
+
+    peers = service->data;
+
+    if (peers == NULL) {
+        peers = ngx_pcalloc(mcf->pool, sizeof(ngx_http_catalog_peers_t));
+        if (peers == NULL) {
+            return -1;
+        }
+
+        if (ngx_array_init(&peers->peers, mcf->pool, 2,
+                           sizeof(ngx_http_catalog_peer_t))
+            != NGX_OK)
+        {
+            return -1;
+        }
+
+        service->data = peers;
+    }
+
+    ngx_memzero(&u, sizeof(ngx_url_t));
+
+    p = ngx_pnalloc(mcf->pool, backend->host.len + sizeof("[]:65535"));
+    if (p == NULL) {
+        return -1;
+    }
+
+    u.url.data = p;
+    u.url.len = ngx_sprintf(p, backend->ipv6 ? "[%s]:%ui" : "%s:%ui",
+                            backend->host.data, (ngx_uint_t) backend->port)
+                - p;
+    u.default_port = (in_port_t) backend->port;
+
+    if (ngx_parse_url(mcf->pool, &u) != NGX_OK) {
+        ngx_snprintf((u_char *) err, errlen - 1, "%s%Z",
+                     u.err ? u.err : "cannot be resolved");
+        err[errlen - 1] = '\0';
+        return -1;
+    }
+
+    if (u.naddrs == 0) {
+        ngx_snprintf((u_char *) err, errlen, "host not found%Z");
+        return -1;
+    }
+
+    if (peers->peers.nelts + u.naddrs > NGX_HTTP_CATALOG_PEERS_MAX) {
+        ngx_snprintf((u_char *) err, errlen,
+                     "resolves to more than %d addresses in all%Z",
+                     NGX_HTTP_CATALOG_PEERS_MAX);
+        return -1;
+    }
+
+    for (i = 0; i < u.naddrs; i++) {
+        peer = ngx_array_push(&peers->peers);
+        if (peer == NULL) {
+            return -1;
+        }
+
+        ngx_memzero(peer, sizeof(ngx_http_catalog_peer_t));
+
+        peer->sockaddr = u.addrs[i].sockaddr;
+        peer->socklen = u.addrs[i].socklen;
+        peer->name = u.addrs[i].name;
+    }
+
+    return 0;
+}
+
+
+static ngx_int_t
+ngx_http_catalog_init_upstream(ngx_conf_t *cf, ngx_http_upstream_srv_conf_t *us)
+{
+    us->peer.init = ngx_http_catalog_init_peer;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_catalog_init_peer(ngx_http_request_t *r,
+    ngx_http_upstream_srv_conf_t *us)
+{
+    ngx_http_catalog_ctx_t        *ctx;
+    ngx_http_catalog_peer_data_t  *pd;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_catalog_module);
+
+    if (ctx == NULL || ctx->service == NULL || ctx->service->data == NULL) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "catalog_balancer: no service with backends matched "
+                      "\"%V\"; is \"catalog_route\" in this location?",
+                      &r->uri);
+        return NGX_ERROR;
+    }
+
+    pd = ngx_palloc(r->pool, sizeof(ngx_http_catalog_peer_data_t));
+    if (pd == NULL) {
+        return NGX_ERROR;
+    }
+
+    pd->peers = ctx->service->data;
+    pd->conf = ngx_http_conf_upstream_srv_conf(us, ngx_http_catalog_module);
+    pd->name = &us->host;
+    pd->current = NGX_CONF_UNSET_UINT;
+    pd->tried = 0;
+
+    r->upstream->peer.data = pd;
+    r->upstream->peer.get = ngx_http_catalog_get_peer;
+    r->upstream->peer.free = ngx_http_catalog_free_peer;
+    r->upstream->peer.tries = pd->peers->peers.nelts;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_catalog_get_peer(ngx_peer_connection_t *pc, void *data)
+{
+    ngx_http_catalog_peer_data_t  *pd = data;
+
+    time_t                     now;
+    ngx_uint_t                 i, k, n;
+    ngx_http_catalog_peer_t   *peer;
+    ngx_http_catalog_peers_t  *peers;
+
+    pc->cached = 0;
+    pc->connection = NULL;
+
+    peers = pd->peers;
+    peer = peers->peers.elts;
+    n = peers->peers.nelts;
+    now = ngx_time();
+
+    for (k = 0; k < n; k++) {
+        i = (peers->next + k) % n;
+
+        if (pd->tried & ((uint64_t) 1 << i)) {
+            continue;
+        }
+
+        /* like round robin, a single backend is never taken out */
+
+        if (n > 1
+            && pd->conf->max_fails
+            && peer[i].fails >= pd->conf->max_fails
+            && now - peer[i].checked <= pd->conf->fail_timeout)
+        {
+            continue;
+        }
+
+        goto found;
+    }
+
+    pc->name = pd->name;
+
+    return NGX_BUSY;
+
+found:
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, pc->log, 0,
+                   "catalog balancer: peer %ui \"%V\"", i, &peer[i].name);
+
+    peers->next = (i + 1) % n;
+
+    pd->current = i;
+    pd->tried |= (uint64_t) 1 << i;
+
+    if (peer[i].fails >= pd->conf->max_fails) {
+        /* fail_timeout has passed: this request probes the backend */
+        peer[i].checked = now;
+    }
+
+    pc->sockaddr = peer[i].sockaddr;
+    pc->socklen = peer[i].socklen;
+    pc->name = &peer[i].name;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_catalog_free_peer(ngx_peer_connection_t *pc, void *data,
+    ngx_uint_t state)
+{
+    ngx_http_catalog_peer_data_t  *pd = data;
+
+    ngx_http_catalog_peer_t  *peer;
+
+    if (pd->current == NGX_CONF_UNSET_UINT) {
+        return;
+    }
+
+    peer = (ngx_http_catalog_peer_t *) pd->peers->peers.elts + pd->current;
+
+    if (state & NGX_PEER_FAILED) {
+        peer->fails++;
+        peer->accessed = ngx_time();
+        peer->checked = peer->accessed;
+
+        if (pd->conf->max_fails && peer->fails == pd->conf->max_fails) {
+            ngx_log_error(NGX_LOG_WARN, pc->log, 0,
+                          "upstream server temporarily disabled");
+        }
+
+    } else if (peer->fails) {
+        peer->fails = 0;
+    }
+
+    pd->current = NGX_CONF_UNSET_UINT;
+
+    if (pc->tries) {
+        pc->tries--;
+    }
+}

@@ -1,0 +1,305 @@
+
+/*
+ * Copyright (C) ngx_catalog developers
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <ngx_http_catalog_module.h>
+
+
+static void *ngx_http_catalog_create_main_conf(ngx_conf_t *cf);
+static char *ngx_http_catalog_init_main_conf(ngx_conf_t *cf, void *conf);
+static void *ngx_http_catalog_create_srv_conf(ngx_conf_t *cf);
+static void *ngx_http_catalog_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_catalog_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+static void ngx_http_catalog_cleanup(void *data);
+static char *ngx_http_catalog_manifests(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_catalog_route(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static ngx_int_t ngx_http_catalog_preconfiguration(ngx_conf_t *cf);
+static ngx_int_t ngx_http_catalog_postconfiguration(ngx_conf_t *cf);
+
+
+static ngx_command_t  ngx_http_catalog_commands[] = {
+
+    { ngx_string("catalog_manifests"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_catalog_manifests,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("catalog_route"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_catalog_route,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("catalog_balancer"),
+      NGX_HTTP_UPS_CONF|NGX_CONF_NOARGS|NGX_CONF_TAKE12,
+      ngx_http_catalog_balancer,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("catalog_portal_url"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_catalog_loc_conf_t, portal_url),
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_catalog_module_ctx = {
+    ngx_http_catalog_preconfiguration,     /* preconfiguration */
+    ngx_http_catalog_postconfiguration,    /* postconfiguration */
+
+    ngx_http_catalog_create_main_conf,     /* create main configuration */
+    ngx_http_catalog_init_main_conf,       /* init main configuration */
+
+    ngx_http_catalog_create_srv_conf,      /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    ngx_http_catalog_create_loc_conf,      /* create location configuration */
+    ngx_http_catalog_merge_loc_conf        /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_catalog_module = {
+    NGX_MODULE_V1,
+    &ngx_http_catalog_module_ctx,          /* module context */
+    ngx_http_catalog_commands,             /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    NULL,                                  /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    NULL,                                  /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+static void *
+ngx_http_catalog_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_pool_cleanup_t            *cln;
+    ngx_http_catalog_main_conf_t  *mcf;
+
+    mcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_catalog_main_conf_t));
+    if (mcf == NULL) {
+        return NULL;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    mcf->catalog = catalog_create();
+    if (mcf->catalog == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "catalog: out of memory");
+        return NULL;
+    }
+
+    cln->handler = ngx_http_catalog_cleanup;
+    cln->data = mcf->catalog;
+
+    mcf->pool = cf->pool;
+    mcf->catalog->backend_handler = ngx_http_catalog_resolve_backend;
+    mcf->catalog->backend_ctx = mcf;
+
+    return mcf;
+}
+
+
+static void
+ngx_http_catalog_cleanup(void *data)
+{
+    catalog_t  *cat = data;
+
+    catalog_free(cat);
+}
+
+
+static char *
+ngx_http_catalog_init_main_conf(ngx_conf_t *cf, void *conf)
+{
+    ngx_http_catalog_main_conf_t  *mcf = conf;
+
+    char  err[CATALOG_ERROR_LEN];
+
+    if (catalog_finish(mcf->catalog, err, sizeof(err)) != 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", err);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static void *
+ngx_http_catalog_create_srv_conf(ngx_conf_t *cf)
+{
+    ngx_http_catalog_srv_conf_t  *cscf;
+
+    cscf = ngx_pcalloc(cf->pool, sizeof(ngx_http_catalog_srv_conf_t));
+    if (cscf == NULL) {
+        return NULL;
+    }
+
+    cscf->max_fails = 1;
+    cscf->fail_timeout = 10;
+
+    return cscf;
+}
+
+
+static void *
+ngx_http_catalog_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_catalog_loc_conf_t  *clcf;
+
+    clcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_catalog_loc_conf_t));
+    if (clcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     clcf->portal_url = { 0, NULL };
+     */
+
+    clcf->route = NGX_CONF_UNSET;
+
+    return clcf;
+}
+
+
+static char *
+ngx_http_catalog_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_catalog_loc_conf_t  *prev = parent;
+    ngx_http_catalog_loc_conf_t  *conf = child;
+
+    /* catalog_route is not inherited: it names the location it is in */
+
+    if (conf->route == NGX_CONF_UNSET) {
+        conf->route = 0;
+    }
+
+    ngx_conf_merge_str_value(conf->portal_url, prev->portal_url, "/");
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_catalog_manifests(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_catalog_main_conf_t  *mcf = conf;
+
+    char        err[CATALOG_ERROR_LEN];
+    ngx_str_t  *value, pattern, name;
+    ngx_int_t   n;
+    ngx_glob_t  gl;
+
+    value = cf->args->elts;
+    pattern = value[1];
+
+    if (ngx_conf_full_name(cf->cycle, &pattern, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(&gl, sizeof(ngx_glob_t));
+
+    gl.pattern = pattern.data;
+    gl.log = cf->log;
+    gl.test = 1;
+
+    if (ngx_open_glob(&gl) != NGX_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_open_glob_n " \"%s\" failed", pattern.data);
+        return NGX_CONF_ERROR;
+    }
+
+    for ( ;; ) {
+        n = ngx_read_glob(&gl, &name);
+
+        if (n != NGX_OK) {
+            break;
+        }
+
+        if (catalog_add_file(mcf->catalog, (char *) name.data, err,
+                             sizeof(err))
+            != 0)
+        {
+            ngx_close_glob(&gl);
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", err);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    ngx_close_glob(&gl);
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_catalog_route(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_catalog_loc_conf_t  *clcf = conf;
+
+    if (clcf->route != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    clcf->route = 1;
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_catalog_preconfiguration(ngx_conf_t *cf)
+{
+    return ngx_http_catalog_add_variables(cf);
+}
+
+
+static ngx_int_t
+ngx_http_catalog_postconfiguration(ngx_conf_t *cf)
+{
+    return ngx_http_catalog_route_init(cf);
+}
+
+
+const char *
+ngx_http_catalog_status_name(catalog_status_e status)
+{
+    switch (status) {
+
+    case CATALOG_STATUS_MAINTENANCE:
+        return "maintenance";
+
+    case CATALOG_STATUS_RETIRED:
+        return "retired";
+
+    default:
+        return "active";
+    }
+}

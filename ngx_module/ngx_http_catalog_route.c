@@ -1,0 +1,394 @@
+
+/*
+ * Copyright (C) ngx_catalog developers
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <ngx_http_catalog_module.h>
+#include <catalog_page.h>
+#include <catalog_uri.h>
+
+
+static ngx_int_t ngx_http_catalog_route_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_catalog_proxy(ngx_http_request_t *r,
+    ngx_http_catalog_ctx_t *ctx, size_t matched);
+static ngx_int_t ngx_http_catalog_redirect(ngx_http_request_t *r,
+    catalog_redirect_t *rd, size_t matched);
+static ngx_int_t ngx_http_catalog_page(ngx_http_request_t *r,
+    ngx_http_catalog_ctx_t *ctx, ngx_uint_t status);
+static void ngx_http_catalog_successor(ngx_http_request_t *r,
+    catalog_service_t *s, catalog_str_t *link);
+static ngx_int_t ngx_http_catalog_wants_json(ngx_http_request_t *r);
+static ngx_table_elt_t *ngx_http_catalog_add_header(ngx_http_request_t *r,
+    char *key, u_char *value, size_t len);
+
+
+ngx_int_t
+ngx_http_catalog_route_init(ngx_conf_t *cf)
+{
+    ngx_http_handler_pt        *h;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    /*
+     * handlers of a phase run in reverse order of registration: added
+     * after the rewrite module's, ours runs first, so that "return" and
+     * "set" in the same location see the match
+     */
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_REWRITE_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_catalog_route_handler;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_catalog_route_handler(ngx_http_request_t *r)
+{
+    catalog_t                     *cat;
+    catalog_match_t                m;
+    catalog_service_t             *s;
+    ngx_http_catalog_ctx_t        *ctx;
+    ngx_http_catalog_loc_conf_t   *clcf;
+    ngx_http_catalog_main_conf_t  *mcf;
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_catalog_module);
+
+    if (!clcf->route) {
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_catalog_module);
+
+    if (ctx) {
+        /* routed already in this location, e.g. after "rewrite ... last" */
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_catalog_ctx_t));
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_http_set_ctx(r, ctx, ngx_http_catalog_module);
+
+    mcf = ngx_http_get_module_main_conf(r, ngx_http_catalog_module);
+    cat = mcf->catalog;
+
+    if (cat->nservices == 0) {
+        ctx->outcome = NGX_HTTP_CATALOG_EMPTY;
+        return ngx_http_catalog_page(r, ctx, NGX_HTTP_SERVICE_UNAVAILABLE);
+    }
+
+    catalog_lookup(cat, (char *) r->headers_in.server.data,
+                   r->headers_in.server.len, (char *) r->uri.data,
+                   r->uri.len, &m);
+
+    if (m.route == NULL) {
+        ctx->outcome = NGX_HTTP_CATALOG_NOT_FOUND;
+        return ngx_http_catalog_page(r, ctx, NGX_HTTP_NOT_FOUND);
+    }
+
+    s = m.route->service;
+
+    ctx->route = m.route;
+    ctx->service = s;
+
+    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "catalog: \"%V\" matches route \"%s\" of \"%s\"",
+                   &r->uri, m.route->path.data, s->key.data);
+
+    if (!catalog_route_allows(m.route, (char *) r->method_name.data,
+                              r->method_name.len))
+    {
+        ctx->outcome = NGX_HTTP_CATALOG_METHOD_NOT_ALLOWED;
+
+        if (ngx_http_catalog_add_header(r, "Allow",
+                                        (u_char *) m.route->allow.data,
+                                        m.route->allow.len)
+            == NULL)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_http_catalog_page(r, ctx, NGX_HTTP_NOT_ALLOWED);
+    }
+
+    switch (s->status) {
+
+    case CATALOG_STATUS_RETIRED:
+        ctx->outcome = NGX_HTTP_CATALOG_GONE;
+        return ngx_http_catalog_page(r, ctx, 410);
+
+    case CATALOG_STATUS_MAINTENANCE:
+        ctx->outcome = NGX_HTTP_CATALOG_MAINTENANCE;
+        return ngx_http_catalog_page(r, ctx, NGX_HTTP_SERVICE_UNAVAILABLE);
+
+    default:
+        break;
+    }
+
+    if (s->redirect) {
+        ctx->outcome = NGX_HTTP_CATALOG_REDIRECT;
+        return ngx_http_catalog_redirect(r, s->redirect, m.matched);
+    }
+
+    ctx->outcome = NGX_HTTP_CATALOG_PROXY;
+
+    return ngx_http_catalog_proxy(r, ctx, m.matched);
+}
+
+
+static ngx_int_t
+ngx_http_catalog_proxy(ngx_http_request_t *r, ngx_http_catalog_ctx_t *ctx,
+    size_t matched)
+{
+    /*
+     * The backend gets the normalised path that was matched, never the
+     * raw request line: with an unparsed URI nginx would forward
+     * "/a/%2e%2e/b" as sent, although it was routed as "/b".  The proxy
+     * module escapes r->uri again when quoted_uri is set.
+     */
+
+    r->valid_unparsed_uri = 0;
+    r->quoted_uri = 1;
+
+    if (ctx->route->strip_prefix) {
+
+        if (ctx->route->exact || matched >= r->uri.len) {
+            ngx_str_set(&r->uri, "/");
+
+        } else {
+            /* the rest of a prefix match starts with "/" */
+            r->uri.data += matched;
+            r->uri.len -= matched;
+        }
+
+        ngx_http_set_exten(r);
+    }
+
+    return NGX_DECLINED;
+}
+
+
+static ngx_int_t
+ngx_http_catalog_redirect(ngx_http_request_t *r, catalog_redirect_t *rd,
+    size_t matched)
+{
+    u_char     *p;
+    size_t      len;
+    ngx_str_t   rest;
+
+    rest.data = r->uri.data + matched;
+    rest.len = r->uri.len - matched;
+
+    len = catalog_redirect_location(NULL, rd, (char *) rest.data, rest.len,
+                                    (char *) r->args.data, r->args.len);
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    len = catalog_redirect_location((char *) p, rd, (char *) rest.data,
+                                    rest.len, (char *) r->args.data,
+                                    r->args.len);
+
+    ngx_http_clear_location(r);
+
+    r->headers_out.location = ngx_http_catalog_add_header(r, "Location", p,
+                                                          len);
+    if (r->headers_out.location == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rd->code == NGX_HTTP_MOVED_PERMANENTLY
+        || rd->code == NGX_HTTP_PERMANENT_REDIRECT)
+    {
+        if (ngx_http_catalog_add_header(r, "Cache-Control",
+                                        (u_char *) "public, max-age=1800",
+                                        sizeof("public, max-age=1800") - 1)
+            == NULL)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    return rd->code;
+}
+
+
+static ngx_int_t
+ngx_http_catalog_page(ngx_http_request_t *r, ngx_http_catalog_ctx_t *ctx,
+    ngx_uint_t status)
+{
+    size_t                        len;
+    ngx_int_t                     rc, json;
+    ngx_buf_t                    *b;
+    ngx_chain_t                   out;
+    catalog_page_t                pg;
+    ngx_http_catalog_loc_conf_t  *clcf;
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_catalog_module);
+
+    ngx_memzero(&pg, sizeof(catalog_page_t));
+
+    pg.status = status;
+    pg.service = ctx->service;
+    pg.portal.data = (char *) clcf->portal_url.data;
+    pg.portal.len = clcf->portal_url.len;
+
+    if (ctx->route) {
+        pg.allow = ctx->route->allow;
+    }
+
+    if (ctx->service) {
+        pg.message = ctx->service->maintenance_message;
+        ngx_http_catalog_successor(r, ctx->service, &pg.successor);
+    }
+
+    json = ngx_http_catalog_wants_json(r);
+
+    len = json ? catalog_page_json(NULL, &pg) : catalog_page_html(NULL, &pg);
+
+    b = ngx_create_temp_buf(r->pool, len);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->last += json ? catalog_page_json((char *) b->pos, &pg)
+                    : catalog_page_html((char *) b->pos, &pg);
+
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    if (ngx_http_discard_request_body(r) != NGX_OK) {
+        r->keepalive = 0;
+    }
+
+    r->headers_out.status = status;
+    r->headers_out.content_length_n = b->last - b->pos;
+
+    if (json) {
+        ngx_str_set(&r->headers_out.content_type,
+                    "application/json; charset=utf-8");
+
+    } else {
+        ngx_str_set(&r->headers_out.content_type, "text/html; charset=utf-8");
+    }
+
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    r->headers_out.content_type_lowcase = NULL;
+
+    if (ngx_http_catalog_add_header(r, "Vary", (u_char *) "Accept",
+                                    sizeof("Accept") - 1)
+        == NULL)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+static void
+ngx_http_catalog_successor(ngx_http_request_t *r, catalog_service_t *s,
+    catalog_str_t *link)
+{
+    catalog_service_t  *succ;
+
+    succ = s->successor_service;
+
+    if (succ == NULL) {
+        *link = s->successor;
+        return;
+    }
+
+    /* a service key links that service's unified URL */
+
+    *link = succ->routes[0].path;
+}
+
+
+static ngx_int_t
+ngx_http_catalog_wants_json(ngx_http_request_t *r)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == sizeof("Accept") - 1
+            && ngx_strncasecmp(h[i].key.data, (u_char *) "Accept",
+                               sizeof("Accept") - 1) == 0
+            && ngx_strlcasestrn(h[i].value.data,
+                                h[i].value.data + h[i].value.len,
+                                (u_char *) "application/json",
+                                sizeof("application/json") - 2)
+               != NULL)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static ngx_table_elt_t *
+ngx_http_catalog_add_header(ngx_http_request_t *r, char *key, u_char *value,
+    size_t len)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NULL;
+    }
+
+    h->hash = 1;
+    h->key.data = (u_char *) key;
+    h->key.len = ngx_strlen(key);
+    h->value.data = value;
+    h->value.len = len;
+    h->lowcase_key = NULL;
+
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
+
+    return h;
+}
