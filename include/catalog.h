@@ -23,6 +23,45 @@
 
 typedef struct catalog_s  catalog_t;
 
+
+/* the effective state of a service: the manifest's, or a runtime one */
+
+typedef struct {
+    catalog_status_e              status;
+    catalog_str_t                 message;
+    catalog_str_t                 until;       /* RFC 3339, or empty */
+} catalog_state_t;
+
+
+typedef void (*catalog_state_pt)(void *ctx, const catalog_service_t *s,
+    catalog_state_t *st);
+
+
+typedef struct {
+    catalog_state_pt              handler;     /* NULL: the manifest's */
+    void                         *ctx;
+} catalog_state_fn_t;
+
+
+/* what the router does with a request */
+
+typedef enum {
+    CATALOG_OUTCOME_PROXY = 0,
+    CATALOG_OUTCOME_REDIRECT,
+    CATALOG_OUTCOME_GONE,
+    CATALOG_OUTCOME_MAINTENANCE,
+    CATALOG_OUTCOME_NOT_FOUND,
+    CATALOG_OUTCOME_METHOD_NOT_ALLOWED,
+    CATALOG_OUTCOME_EMPTY
+} catalog_outcome_e;
+
+
+typedef struct {
+    catalog_outcome_e             outcome;
+    catalog_match_t               match;       /* route and its length */
+    catalog_state_t               state;       /* of the matched service */
+} catalog_decision_t;
+
 /*
  * Called for every backend as its manifest is read, so that the embedder
  * can resolve it (and keep the result in backend->data).  Returns 0, or -1
@@ -49,6 +88,8 @@ struct catalog_s {
 
     unsigned                      nfiles;
     uint64_t                      hash;        /* of every manifest read */
+
+    struct catalog_index_s       *index;       /* search, once finished */
 
     catalog_backend_pt            backend_handler;
     void                         *backend_ctx;
@@ -83,6 +124,22 @@ catalog_lookup(const catalog_t *cat, const char *host, size_t hlen,
 {
     catalog_table_lookup(&cat->table, host, hlen, path, plen, m);
 }
+
+/*
+ * The router's decision for a request, shared by catalog_route and the
+ * API's "resolve": the route, then the method (405), the effective status
+ * (410, 503), then redirect or proxy.
+ */
+void catalog_decide(const catalog_t *cat, const char *host, size_t hlen,
+    const char *path, size_t plen, const char *method, size_t mlen,
+    const catalog_state_fn_t *fn, catalog_decision_t *d);
+
+/* the effective state of a service */
+void catalog_state(const catalog_state_fn_t *fn, const catalog_service_t *s,
+    catalog_state_t *st);
+
+const char *catalog_status_name(catalog_status_e status);
+const char *catalog_outcome_name(catalog_outcome_e outcome);
 
 /* whether a route takes a method; GET brings HEAD along */
 int catalog_route_allows(const catalog_route_t *route, const char *method,

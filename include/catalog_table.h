@@ -64,6 +64,13 @@ catalog_route_t *catalog_table_add(catalog_table_t *t, catalog_arena_t *a,
     catalog_route_t *route);
 
 /*
+ * The route claiming exactly (host, path, match), or NULL: the conflict
+ * check of a manifest before any of its routes is added.
+ */
+catalog_route_t *catalog_table_find(const catalog_table_t *t,
+    const catalog_str_t *host, const catalog_str_t *path, int exact);
+
+/*
  * Looks up a request: host is lowercase without a port (length 0 when the
  * request has none), path is the decoded, normalised URI.  Routes of the
  * host come first; the host-less ones only when none of them matches.

@@ -46,4 +46,13 @@ size_t catalog_escape_html(char *dst, const char *src, size_t len);
 size_t catalog_escape_json(char *dst, const char *src, size_t len);
 
 
+/*
+ * Normalises a decoded path as nginx does before routing: merges "//",
+ * removes "." and ".." segments.  dst holds len bytes.  Returns the new
+ * length, or -1 when the path does not start with '/' or a ".." climbs
+ * above the root.
+ */
+long catalog_path_normalize(char *dst, const char *src, size_t len);
+
+
 #endif /* _CATALOG_URI_H_INCLUDED_ */

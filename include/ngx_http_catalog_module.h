@@ -15,18 +15,6 @@
 #include <catalog.h>
 
 
-typedef enum {
-    NGX_HTTP_CATALOG_NONE = 0,
-    NGX_HTTP_CATALOG_PROXY,
-    NGX_HTTP_CATALOG_REDIRECT,
-    NGX_HTTP_CATALOG_GONE,
-    NGX_HTTP_CATALOG_MAINTENANCE,
-    NGX_HTTP_CATALOG_NOT_FOUND,
-    NGX_HTTP_CATALOG_METHOD_NOT_ALLOWED,
-    NGX_HTTP_CATALOG_EMPTY
-} ngx_http_catalog_outcome_e;
-
-
 typedef struct {
     struct sockaddr              *sockaddr;
     socklen_t                     socklen;
@@ -35,6 +23,10 @@ typedef struct {
     ngx_uint_t                    fails;
     time_t                        accessed;
     time_t                        checked;
+
+#if (NGX_HTTP_SSL)
+    ngx_ssl_session_t            *ssl_session;  /* reused on reconnect */
+#endif
 } ngx_http_catalog_peer_t;
 
 
@@ -50,6 +42,11 @@ typedef struct {
 typedef struct {
     catalog_t                    *catalog;
     ngx_pool_t                   *pool;        /* for resolved backends */
+    catalog_state_fn_t            state;       /* effective status */
+    ngx_str_t                     agencies;    /* API answers, built once */
+    ngx_str_t                     categories;
+    ngx_str_t                     version;     /* hash of the manifests */
+    ngx_flag_t                    api;         /* catalog_api is used */
 } ngx_http_catalog_main_conf_t;
 
 
@@ -66,9 +63,9 @@ typedef struct {
 
 
 typedef struct {
-    catalog_service_t            *service;
+    catalog_service_t            *service;     /* NULL: none matched */
     catalog_route_t              *route;
-    ngx_http_catalog_outcome_e    outcome;
+    catalog_decision_t            decision;
 } ngx_http_catalog_ctx_t;
 
 
@@ -78,8 +75,12 @@ int ngx_http_catalog_resolve_backend(void *data, catalog_service_t *service,
     catalog_backend_t *backend, char *err, size_t errlen);
 char *ngx_http_catalog_balancer(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-
-const char *ngx_http_catalog_status_name(catalog_status_e status);
+char *ngx_http_catalog_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_catalog_api_init(ngx_conf_t *cf,
+    ngx_http_catalog_main_conf_t *mcf);
+ngx_int_t ngx_http_catalog_wants_json(ngx_http_request_t *r);
+ngx_table_elt_t *ngx_http_catalog_add_header(ngx_http_request_t *r,
+    char *key, u_char *value, size_t len);
 
 
 extern ngx_module_t  ngx_http_catalog_module;

@@ -15,6 +15,10 @@
  * is registered in the maps, the route table and the arrays.  So a failed
  * manifest leaves nothing visible, short of running out of memory while
  * registering, which fails the configuration anyway.
+ *
+ * The syntax of single values (ids, paths, hosts, URLs, backends) is
+ * checked by catalog_check.c; this file reads the JSON, builds the model
+ * and words the errors.
  */
 
 
@@ -28,12 +32,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <jansson.h>
 
 #include <catalog.h>
+#include <catalog_check.h>
 
 
 #define CATALOG_QUOTE_MAX          64       /* bytes of an echoed value */
@@ -46,9 +48,6 @@
 #define CATALOG_CONTACT_MAX        200
 #define CATALOG_VERSION_MAX        64
 #define CATALOG_URL_MAX            2048
-#define CATALOG_METHOD_LEN         32
-#define CATALOG_HOST_MAX           253
-#define CATALOG_LABEL_MAX          63
 
 #define CATALOG_TEXT_REQUIRED      0x01
 #define CATALOG_TEXT_MULTILINE     0x02
@@ -76,15 +75,6 @@ typedef struct {
     char                          quoted[CATALOG_QUOTE_SLOTS]
                                         [CATALOG_QUOTE_LEN];
 } catalog_manifest_t;
-
-
-typedef struct {
-    const char                   *host;        /* no brackets */
-    size_t                        hlen;
-    unsigned                      port;
-    unsigned                      https:1;
-    unsigned                      ipv6:1;
-} catalog_hostport_t;
 
 
 static void catalog_manifest_init(catalog_manifest_t *m, catalog_t *cat,
@@ -143,24 +133,6 @@ static size_t catalog_manifest_sanitize(char *dst, size_t size,
     const char *s, size_t len, size_t cap, int quotes);
 static void catalog_manifest_put(char *dst, size_t size, size_t *o,
     const char *s, size_t n);
-
-static int catalog_manifest_is_id(const char *s, size_t len);
-static int catalog_manifest_is_method(const char *s, size_t len);
-static int catalog_manifest_is_name(const char *s, size_t len);
-static int catalog_manifest_controls(const char *s, size_t len,
-    int multiline);
-static int catalog_manifest_prefix(const char *s, size_t len,
-    const char *prefix);
-static const char *catalog_manifest_find(const char *p, const char *end,
-    char c);
-static size_t catalog_manifest_chars(const char *s, size_t len);
-static const char *catalog_manifest_check_path(const char *s, size_t len);
-static const char *catalog_manifest_check_host(const char *s, size_t len);
-static const char *catalog_manifest_check_url(const char *s, size_t len);
-static const char *catalog_manifest_check_target(const char *s,
-    size_t len);
-static const char *catalog_manifest_hostport(const char *s, size_t len,
-    int backend, catalog_hostport_t *hp);
 
 
 static const catalog_str_t  catalog_manifest_empty = { 0, "" };
@@ -314,7 +286,7 @@ catalog_finish(catalog_t *cat, char *err, size_t errlen)
         rd = s->redirect;
 
         if (rd == NULL || rd->base.data[0] != '/'
-            || catalog_manifest_check_path(rd->base.data, rd->base.len))
+            || catalog_check_path(rd->base.data, rd->base.len))
         {
             continue;
         }
@@ -525,7 +497,7 @@ catalog_manifest_agency(catalog_manifest_t *m, json_t *obj)
     id = json_string_value(v);
     len = json_string_length(v);
 
-    if (!catalog_manifest_is_id(id, len)) {
+    if (!catalog_check_is_id(id, len)) {
         return catalog_manifest_error(m, "id",
                                       "invalid id \"%s\": " CATALOG_ID_RULE,
                                       catalog_manifest_quote(m, 0, id, len));
@@ -705,7 +677,7 @@ catalog_manifest_service_id(catalog_manifest_t *m, json_t *obj,
     id = json_string_value(v);
     len = json_string_length(v);
 
-    if (!catalog_manifest_is_id(id, len)) {
+    if (!catalog_check_is_id(id, len)) {
         return catalog_manifest_error(m, "id",
                                       "invalid id \"%s\": " CATALOG_ID_RULE,
                                       catalog_manifest_quote(m, 0, id, len));
@@ -806,13 +778,13 @@ catalog_manifest_tags(catalog_manifest_t *m, json_t *obj,
             return catalog_manifest_error(m, NULL, "must not be empty");
         }
 
-        if (catalog_manifest_chars(p, len) > CATALOG_TAG_MAX) {
+        if (catalog_check_chars(p, len) > CATALOG_TAG_MAX) {
             return catalog_manifest_error(m, NULL,
                                           "is longer than %d characters",
                                           CATALOG_TAG_MAX);
         }
 
-        if (catalog_manifest_controls(p, len, 0)) {
+        if (catalog_check_has_controls(p, len, 0)) {
             return catalog_manifest_error(m, NULL,
                                       "must not contain control characters");
         }
@@ -846,7 +818,7 @@ catalog_manifest_status(catalog_manifest_t *m, json_t *obj,
     catalog_service_t *s)
 {
     json_t      *v;
-    size_t       len, slash;
+    size_t       len;
     const char  *p, *reason;
 
     v = catalog_manifest_get(obj, "status");
@@ -901,22 +873,15 @@ catalog_manifest_status(catalog_manifest_t *m, json_t *obj,
     p = json_string_value(v);
     len = json_string_length(v);
 
-    if (catalog_manifest_prefix(p, len, "http://")
-        || catalog_manifest_prefix(p, len, "https://"))
+    if (catalog_check_has_prefix(p, len, "http://")
+        || catalog_check_has_prefix(p, len, "https://"))
     {
         return catalog_manifest_url(m, obj, "successor", &s->successor);
     }
 
     /* a service key "agency/service", resolved by catalog_finish() */
 
-    for (slash = 0; slash < len && p[slash] != '/'; slash++) {
-        /* void */
-    }
-
-    if (slash == len
-        || !catalog_manifest_is_id(p, slash)
-        || !catalog_manifest_is_id(p + slash + 1, len - slash - 1))
-    {
+    if (!catalog_check_is_service_key(p, len)) {
         reason = "must be an http(s) URL or a service key \"agency/service\"";
 
         return catalog_manifest_error(m, "successor",
@@ -1016,7 +981,7 @@ catalog_manifest_route(catalog_manifest_t *m, json_t *obj,
     p = json_string_value(v);
     len = json_string_length(v);
 
-    reason = catalog_manifest_check_path(p, len);
+    reason = catalog_check_path(p, len);
     if (reason) {
         return catalog_manifest_error(m, "path", "%s", reason);
     }
@@ -1069,7 +1034,7 @@ catalog_manifest_route(catalog_manifest_t *m, json_t *obj,
         p = json_string_value(v);
         len = json_string_length(v);
 
-        reason = catalog_manifest_check_host(p, len);
+        reason = catalog_check_host(p, len);
         if (reason) {
             return catalog_manifest_error(m, "host", "invalid host \"%s\": %s",
                                           catalog_manifest_quote(m, 0, p, len),
@@ -1161,7 +1126,7 @@ catalog_manifest_methods(catalog_manifest_t *m, json_t *obj,
         p = json_string_value(t);
         len = json_string_length(t);
 
-        if (!catalog_manifest_is_method(p, len)) {
+        if (!catalog_check_is_method(p, len)) {
             return catalog_manifest_error(m, NULL, "invalid method \"%s\"",
                                           catalog_manifest_quote(m, 0, p,
                                                                  len));
@@ -1234,43 +1199,17 @@ static int
 catalog_manifest_claim(catalog_manifest_t *m, catalog_route_t *r)
 {
     int               rc;
-    char             *key, probe[CATALOG_PATH_MAX + 4];
+    char             *key;
     void             *found;
-    size_t            len, plen;
-    const char       *path, *file;
+    size_t            len;
+    const char       *file;
     catalog_route_t  *other;
-    catalog_match_t   match;
 
-    /*
-     * a route already in the catalog: look the path up as a request
-     * would, and compare what answers.  An exact route answers its own
-     * path first; a prefix route is the longest that answers the path
-     * followed by a segment no route can have.
-     */
+    /* a route of the catalog claiming the same (host, path, match) */
 
-    if (r->exact) {
-        path = r->path.data;
-        plen = r->path.len;
+    other = catalog_table_find(&m->cat->table, &r->host, &r->path, r->exact);
 
-    } else {
-        plen = (r->path.len == 1) ? 0 : r->path.len;
-        memcpy(probe, r->path.data, plen);
-        memcpy(probe + plen, "/?", 2);
-        path = probe;
-        plen += 2;
-    }
-
-    catalog_lookup(m->cat, r->host.data, r->host.len, path, plen, &match);
-
-    other = match.route;
-
-    if (other
-        && other->exact == r->exact
-        && other->path.len == r->path.len
-        && memcmp(other->path.data, r->path.data, r->path.len) == 0
-        && other->host.len == r->host.len
-        && memcmp(other->host.data, r->host.data, r->host.len) == 0)
-    {
+    if (other) {
         goto conflict;
     }
 
@@ -1332,12 +1271,12 @@ static int
 catalog_manifest_backends(catalog_manifest_t *m, json_t *obj,
     catalog_service_t *s)
 {
-    char                *h;
-    json_t              *v, *t;
-    size_t               n, i, len, loc, item;
-    const char          *p, *reason;
-    catalog_backend_t   *b;
-    catalog_hostport_t   hp;
+    char                      *h;
+    json_t                    *v, *t;
+    size_t                     n, i, len, loc, item;
+    const char                *p, *reason;
+    catalog_backend_t         *b;
+    catalog_check_hostport_t   hp;
 
     v = catalog_manifest_get(obj, "backends");
 
@@ -1378,7 +1317,7 @@ catalog_manifest_backends(catalog_manifest_t *m, json_t *obj,
         p = json_string_value(t);
         len = json_string_length(t);
 
-        reason = catalog_manifest_hostport(p, len, 1, &hp);
+        reason = catalog_check_hostport(p, len, 1, &hp);
 
         if (reason == NULL && i > 0 && hp.https != s->https) {
             reason = "all backends must use the same scheme";
@@ -1425,7 +1364,7 @@ catalog_manifest_backends(catalog_manifest_t *m, json_t *obj,
         p = json_string_value(v);
         len = json_string_length(v);
 
-        reason = catalog_manifest_hostport(p, len, 0, &hp);
+        reason = catalog_check_hostport(p, len, 0, &hp);
         if (reason) {
             return catalog_manifest_error(m, "host_header",
                                           "invalid host header \"%s\": %s",
@@ -1527,7 +1466,7 @@ catalog_manifest_redirect(catalog_manifest_t *m, json_t *obj,
                                       CATALOG_URL_MAX);
     }
 
-    reason = catalog_manifest_check_target(p, len);
+    reason = catalog_check_target(p, len);
     if (reason) {
         return catalog_manifest_error(m, "to",
                                       "invalid redirect target \"%s\": %s",
@@ -1833,12 +1772,13 @@ catalog_manifest_text(catalog_manifest_t *m, json_t *obj, const char *key,
         return 0;
     }
 
-    if (catalog_manifest_chars(p, len) > max) {
+    if (catalog_check_chars(p, len) > max) {
         return catalog_manifest_error(m, key, "is longer than %u characters",
                                       (unsigned) max);
     }
 
-    if (catalog_manifest_controls(p, len, flags & CATALOG_TEXT_MULTILINE)) {
+    if (catalog_check_has_controls(p, len, flags & CATALOG_TEXT_MULTILINE))
+    {
         return catalog_manifest_error(m, key,
                    (flags & CATALOG_TEXT_MULTILINE)
                    ? "must not contain control characters other than "
@@ -1877,7 +1817,7 @@ catalog_manifest_url(catalog_manifest_t *m, json_t *obj, const char *key,
                                       CATALOG_URL_MAX);
     }
 
-    reason = catalog_manifest_check_url(p, len);
+    reason = catalog_check_url(p, len);
     if (reason) {
         return catalog_manifest_error(m, key, "invalid URL \"%s\": %s",
                                       catalog_manifest_quote(m, 0, p, len),
@@ -2138,493 +2078,4 @@ catalog_manifest_put(char *dst, size_t size, size_t *o, const char *s,
         (*o)++;
         s++;
     }
-}
-
-
-static int
-catalog_manifest_is_id(const char *s, size_t len)
-{
-    size_t  i;
-    char    c;
-
-    if (len == 0 || len > CATALOG_ID_MAX) {
-        return 0;
-    }
-
-    for (i = 0; i < len; i++) {
-        c = s[i];
-
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            continue;
-        }
-
-        if (c == '-' && i > 0) {
-            continue;
-        }
-
-        return 0;
-    }
-
-    return 1;
-}
-
-
-static int
-catalog_manifest_is_method(const char *s, size_t len)
-{
-    size_t  i;
-    char    c;
-
-    /* an RFC 9110 token, letters in uppercase */
-
-    if (len == 0 || len > CATALOG_METHOD_LEN) {
-        return 0;
-    }
-
-    for (i = 0; i < len; i++) {
-        c = s[i];
-
-        if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-            continue;
-        }
-
-        if (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL) {
-            continue;
-        }
-
-        return 0;
-    }
-
-    return 1;
-}
-
-
-static int
-catalog_manifest_is_name(const char *s, size_t len)
-{
-    size_t  i, label;
-    char    c;
-
-    /* a host name or an IPv4 address: labels of letters, digits, - and _ */
-
-    if (len == 0 || len > CATALOG_HOST_MAX) {
-        return 0;
-    }
-
-    label = 0;
-
-    for (i = 0; i < len; i++) {
-        c = s[i];
-
-        if (c == '.') {
-            if (label == 0) {
-                return 0;
-            }
-
-            label = 0;
-            continue;
-        }
-
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-            || (c >= '0' && c <= '9') || c == '-' || c == '_')
-        {
-            if (++label > CATALOG_LABEL_MAX) {
-                return 0;
-            }
-
-            continue;
-        }
-
-        return 0;
-    }
-
-    return label > 0;
-}
-
-
-static int
-catalog_manifest_controls(const char *s, size_t len, int multiline)
-{
-    size_t          i;
-    unsigned char   c;
-
-    for (i = 0; i < len; i++) {
-        c = (unsigned char) s[i];
-
-        if (c < 0x20) {
-            if (multiline && (c == '\t' || c == '\n' || c == '\r')) {
-                continue;
-            }
-
-            return 1;
-        }
-
-        if (c == 0x7f) {
-            return 1;
-        }
-
-        /* C1 controls, U+0080..U+009F */
-
-        if (c == 0xc2 && i + 1 < len && (unsigned char) s[i + 1] < 0xa0) {
-            return 1;
-        }
-    }
-
-    return 0;
-}
-
-
-static int
-catalog_manifest_prefix(const char *s, size_t len, const char *prefix)
-{
-    size_t  i;
-    char    c;
-
-    /* case-insensitive, for URL schemes */
-
-    for (i = 0; prefix[i]; i++) {
-        if (i >= len) {
-            return 0;
-        }
-
-        c = s[i];
-
-        if (c >= 'A' && c <= 'Z') {
-            c = (char) (c - 'A' + 'a');
-        }
-
-        if (c != prefix[i]) {
-            return 0;
-        }
-    }
-
-    return 1;
-}
-
-
-static const char *
-catalog_manifest_find(const char *p, const char *end, char c)
-{
-    for ( /* void */ ; p < end; p++) {
-        if (*p == c) {
-            return p;
-        }
-    }
-
-    return NULL;
-}
-
-
-static size_t
-catalog_manifest_chars(const char *s, size_t len)
-{
-    size_t  i, n;
-
-    /* UTF-8 characters: the bytes that are not continuation bytes */
-
-    n = 0;
-
-    for (i = 0; i < len; i++) {
-        if (((unsigned char) s[i] & 0xc0) != 0x80) {
-            n++;
-        }
-    }
-
-    return n;
-}
-
-
-static const char *
-catalog_manifest_check_path(const char *s, size_t len)
-{
-    size_t  i, start, seg;
-
-    if (len == 0 || s[0] != '/') {
-        return "must start with \"/\"";
-    }
-
-    if (len > CATALOG_PATH_MAX) {
-        return "is longer than 512 bytes";
-    }
-
-    if (catalog_manifest_controls(s, len, 0) || memchr(s, ' ', len)) {
-        return "must not contain control characters or spaces";
-    }
-
-    if (memchr(s, '?', len)) {
-        return "must not contain \"?\"";
-    }
-
-    if (memchr(s, '#', len)) {
-        return "must not contain \"#\"";
-    }
-
-    if (memchr(s, '%', len)) {
-        return "must not contain \"%\" (write the path decoded)";
-    }
-
-    for (i = 1; i < len; i++) {
-        if (s[i] == '/' && s[i - 1] == '/') {
-            return "must not contain \"//\"";
-        }
-    }
-
-    for (start = 1; start <= len; start = i + 1) {
-        for (i = start; i < len && s[i] != '/'; i++) {
-            /* void */
-        }
-
-        seg = i - start;
-
-        if ((seg == 1 && s[start] == '.')
-            || (seg == 2 && s[start] == '.' && s[start + 1] == '.'))
-        {
-            return "must not contain a \".\" or \"..\" segment";
-        }
-    }
-
-    return NULL;
-}
-
-
-static const char *
-catalog_manifest_check_host(const char *s, size_t len)
-{
-    const char  *colon;
-
-    colon = memchr(s, ':', len);
-
-    if (colon && memchr(s, '[', len) == NULL
-        && memchr(colon + 1, ':', len - (colon + 1 - s)) == NULL)
-    {
-        return "must not have a port";
-    }
-
-    if (len && s[len - 1] == '.') {
-        len--;
-    }
-
-    if (!catalog_manifest_is_name(s, len)) {
-        return "must be a host name or an IPv4 address";
-    }
-
-    return NULL;
-}
-
-
-static const char *
-catalog_manifest_check_url(const char *s, size_t len)
-{
-    const char  *p, *end, *host;
-
-    if (catalog_manifest_controls(s, len, 0) || memchr(s, ' ', len)) {
-        return "must not contain control characters or spaces";
-    }
-
-    if (memchr(s, '\\', len)) {
-        return "must not contain \"\\\"";
-    }
-
-    if (catalog_manifest_prefix(s, len, "http://")) {
-        p = s + 7;
-
-    } else if (catalog_manifest_prefix(s, len, "https://")) {
-        p = s + 8;
-
-    } else {
-        return "must be an absolute http or https URL";
-    }
-
-    /* a host after any user info, before any port */
-
-    end = s + len;
-    host = p;
-
-    for ( /* void */ ; p < end && *p != '/' && *p != '?' && *p != '#'; p++) {
-        if (*p == '@') {
-            host = p + 1;
-        }
-    }
-
-    if (host == p || *host == ':') {
-        return "must be an absolute http or https URL";
-    }
-
-    return NULL;
-}
-
-
-static const char *
-catalog_manifest_check_target(const char *s, size_t len)
-{
-    if (catalog_manifest_controls(s, len, 0) || memchr(s, ' ', len)) {
-        return "must not contain control characters or spaces";
-    }
-
-    if (memchr(s, '\\', len)) {
-        return "must not contain \"\\\"";
-    }
-
-    if (len && s[0] == '/') {
-
-        /* "//host" would leave the unified URL */
-
-        if (len > 1 && s[1] == '/') {
-            return "must not start with \"//\"";
-        }
-
-        return NULL;
-    }
-
-    if (catalog_manifest_prefix(s, len, "http://")
-        || catalog_manifest_prefix(s, len, "https://"))
-    {
-        return catalog_manifest_check_url(s, len);
-    }
-
-    return "must be a path starting with \"/\" or an absolute http or "
-           "https URL";
-}
-
-
-static const char *
-catalog_manifest_hostport(const char *s, size_t len, int backend,
-    catalog_hostport_t *hp)
-{
-    char             addr[INET6_ADDRSTRLEN + 1];
-    size_t           i, n;
-    unsigned         port;
-    const char      *p, *end, *q, *colon;
-    struct in6_addr  a6;
-
-    /*
-     * "host[:port]", "[v6][:port]"; for a backend also with "http://" or
-     * "https://" in front
-     */
-
-    memset(hp, 0, sizeof(catalog_hostport_t));
-
-    if (catalog_manifest_controls(s, len, 0) || memchr(s, ' ', len)) {
-        return "must not contain control characters or spaces";
-    }
-
-    p = s;
-    end = s + len;
-
-    if (catalog_manifest_prefix(s, len, "http://")) {
-        p += 7;
-
-    } else if (catalog_manifest_prefix(s, len, "https://")) {
-        p += 8;
-        hp->https = 1;
-    }
-
-    if (p != s && !backend) {
-        return "must not have a scheme";
-    }
-
-    if (p == s) {
-        for (i = 0; i + 3 <= len; i++) {
-            if (memcmp(s + i, "://", 3) == 0) {
-                return backend ? "scheme must be \"http\" or \"https\""
-                               : "must not have a scheme";
-            }
-        }
-    }
-
-    for (q = p; q < end; q++) {
-        if (*q == '/' || *q == '?' || *q == '#') {
-            return "must not have a path or query";
-        }
-    }
-
-    if (catalog_manifest_find(p, end, '@')) {
-        return "must not contain user info";
-    }
-
-    if (p == end) {
-        return "has no host";
-    }
-
-    if (*p == '[') {
-        q = catalog_manifest_find(p, end, ']');
-
-        if (q == NULL) {
-            return "has an invalid IPv6 address";
-        }
-
-        n = (size_t) (q - p) - 1;
-
-        if (n == 0 || n >= sizeof(addr)) {
-            return "has an invalid IPv6 address";
-        }
-
-        memcpy(addr, p + 1, n);
-        addr[n] = '\0';
-
-        if (inet_pton(AF_INET6, addr, &a6) != 1) {
-            return "has an invalid IPv6 address";
-        }
-
-        hp->host = p + 1;
-        hp->hlen = n;
-        hp->ipv6 = 1;
-
-        p = q + 1;
-
-        if (p < end && *p != ':') {
-            return "has an invalid IPv6 address";
-        }
-
-    } else {
-        colon = catalog_manifest_find(p, end, ':');
-
-        if (colon && catalog_manifest_find(colon + 1, end, ':')) {
-            return "an IPv6 address must be in brackets";
-        }
-
-        q = colon ? colon : end;
-
-        if (!catalog_manifest_is_name(p, q - p)
-            && !(q - p > 1 && q[-1] == '.'
-                 && catalog_manifest_is_name(p, q - p - 1)))
-        {
-            return "has an invalid host name";
-        }
-
-        hp->host = p;
-        hp->hlen = (size_t) (q - p);
-
-        p = q;
-    }
-
-    if (p == end) {
-        hp->port = hp->https ? 443 : 80;
-        return NULL;
-    }
-
-    /* ":port" */
-
-    p++;
-    port = 0;
-
-    if (p == end || end - p > 5) {
-        return "port must be between 1 and 65535";
-    }
-
-    for ( /* void */ ; p < end; p++) {
-        if (*p < '0' || *p > '9') {
-            return "port must be between 1 and 65535";
-        }
-
-        port = port * 10 + (*p - '0');
-    }
-
-    if (port < 1 || port > 65535) {
-        return "port must be between 1 and 65535";
-    }
-
-    hp->port = port;
-
-    return NULL;
 }

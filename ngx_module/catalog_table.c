@@ -144,6 +144,39 @@ catalog_table_add(catalog_table_t *t, catalog_arena_t *a,
 }
 
 
+catalog_route_t *
+catalog_table_find(const catalog_table_t *t, const catalog_str_t *host,
+    const catalog_str_t *path, int exact)
+{
+    uint64_t                     hash;
+    catalog_table_entry_t       *te;
+    const catalog_table_host_t  *th;
+
+    th = &t->any;
+
+    if (host->len) {
+        th = catalog_map_find(&t->hosts,
+                              catalog_hash(CATALOG_HASH_INIT, host->data,
+                                           host->len),
+                              host->data, host->len);
+        if (th == NULL) {
+            return NULL;
+        }
+    }
+
+    hash = catalog_hash(CATALOG_HASH_INIT, th->prefix.data, th->prefix.len);
+    hash = catalog_hash(hash, path->data, path->len);
+
+    te = catalog_map_find2(&t->paths, hash, th->prefix.data, th->prefix.len,
+                           path->data, path->len);
+    if (te == NULL) {
+        return NULL;
+    }
+
+    return exact ? te->exact : te->prefix;
+}
+
+
 static catalog_table_host_t *
 catalog_table_host(catalog_table_t *t, catalog_arena_t *a,
     const catalog_str_t *host)

@@ -6,7 +6,8 @@
 
 /*
  * Agency manifests: every rule and every error message, pinned to its
- * exact text, and the model a valid manifest fills.
+ * exact text, and the model a valid manifest fills.  The syntax checkers
+ * behind the rules are tested directly, value by value, in test_check.c.
  *
  * The inline manifests are written with single quotes, which add() turns
  * into double quotes (a literal ' or " inside a value is \u0027, \u0022).
@@ -2028,6 +2029,72 @@ test_no_conflict(void **state)
 }
 
 
+static void
+test_conflict_table(void **state)
+{
+    char         err[CATALOG_ERROR_LEN];
+    catalog_t   *cat;
+    const char  *first;
+
+    (void) state;
+
+    /*
+     * against the routes of the catalog, only the same host, path and
+     * match conflict: never a longer or shorter route that would take
+     * the same requests
+     */
+
+    first = "{'agency': {'id': 'djp', 'name': 'DJP'}, 'services': ["
+            "{'id': 'pajak', 'name': 'P', 'category': 'c', 'routes': ["
+            "{'path': '/a/b/c'}, {'path': '/', 'match': 'exact'}, "
+            "{'path': '/a', 'match': 'exact', 'host': 'h.example'}, "
+            "{'path': '/x', 'host': 'h.example'}], " BACKEND "}]}";
+
+    expect_error_after(first,
+                       M_ROUTES("{'path': '/ok'}, {'path': '/a/b/c/'}"),
+                       ES(".routes[1].path", "route \"/a/b/c\" (prefix) is "
+                          "already claimed by service \"djp/pajak\" in "
+                          "\"first.json\""));
+    expect_error_after(first, M_ROUTES("{'path': '/', 'match': 'exact'}"),
+                       ES(".routes[0].path", "route \"/\" (exact) is "
+                          "already claimed by service \"djp/pajak\" in "
+                          "\"first.json\""));
+    expect_error_after(first,
+                       M_ROUTES("{'path': '/a', 'match': 'exact', "
+                                "'host': 'H.Example.'}"),
+                       ES(".routes[0].path", "route \"/a\" (exact, host "
+                          "\"h.example\") is already claimed by service "
+                          "\"djp/pajak\" in \"first.json\""));
+    expect_error_after(first,
+                       M_ROUTES("{'path': '/x/', 'host': 'h.example'}"),
+                       ES(".routes[0].path", "route \"/x\" (prefix, host "
+                          "\"h.example\") is already claimed by service "
+                          "\"djp/pajak\" in \"first.json\""));
+
+    cat = load(first);
+
+    if (add(cat, "k.json", "{'agency': {'id': 'k', 'name': 'K'}, "
+            "'services': [{'id': 'x', 'name': 'X', 'category': 'c', "
+            "'routes': [{'path': '/a/b'}, {'path': '/a/b/c/d'}, "
+            "{'path': '/a/b/c', 'match': 'exact'}, "
+            "{'path': '/a/b/c', 'host': 'h.example'}, "
+            "{'path': '/a/b/c', 'host': 'other.example'}, "
+            "{'path': '/'}, {'path': '/', 'match': 'exact', "
+            "'host': 'h.example'}, {'path': '/a'}, "
+            "{'path': '/a', 'host': 'h.example'}, {'path': '/x'}, "
+            "{'path': '/x', 'match': 'exact', 'host': 'h.example'}, "
+            "{'path': '/x/y', 'host': 'h.example'}], " BACKEND "}]}", err)
+        != 0)
+    {
+        fail_msg("%s", err);
+    }
+
+    assert_int_equal(cat->table.nroutes, 4 + 12);
+
+    catalog_free(cat);
+}
+
+
 /* backends */
 
 
@@ -3114,6 +3181,7 @@ main(void)
         cmocka_unit_test(test_conflict_host),
         cmocka_unit_test(test_conflict_other_manifest),
         cmocka_unit_test(test_no_conflict),
+        cmocka_unit_test(test_conflict_table),
         cmocka_unit_test(test_backends_not_array),
         cmocka_unit_test(test_backends_empty),
         cmocka_unit_test(test_backends_too_many),
