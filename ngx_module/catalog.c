@@ -89,3 +89,98 @@ catalog_route_allows(const catalog_route_t *route, const char *method,
 
     return 0;
 }
+
+
+void
+catalog_decide(const catalog_t *cat, const char *host, size_t hlen,
+    const char *path, size_t plen, const char *method, size_t mlen,
+    const catalog_state_fn_t *fn, catalog_decision_t *d)
+{
+    const catalog_service_t  *s;
+
+    memset(d, 0, sizeof(catalog_decision_t));
+
+    if (cat->nservices == 0) {
+        d->outcome = CATALOG_OUTCOME_EMPTY;
+        return;
+    }
+
+    catalog_table_lookup(&cat->table, host, hlen, path, plen, &d->match);
+
+    if (d->match.route == NULL) {
+        d->outcome = CATALOG_OUTCOME_NOT_FOUND;
+        return;
+    }
+
+    s = d->match.route->service;
+
+    catalog_state(fn, s, &d->state);
+
+    if (!catalog_route_allows(d->match.route, method, mlen)) {
+        d->outcome = CATALOG_OUTCOME_METHOD_NOT_ALLOWED;
+
+    } else if (d->state.status == CATALOG_STATUS_RETIRED) {
+        d->outcome = CATALOG_OUTCOME_GONE;
+
+    } else if (d->state.status == CATALOG_STATUS_MAINTENANCE) {
+        d->outcome = CATALOG_OUTCOME_MAINTENANCE;
+
+    } else if (s->redirect) {
+        d->outcome = CATALOG_OUTCOME_REDIRECT;
+
+    } else {
+        d->outcome = CATALOG_OUTCOME_PROXY;
+    }
+}
+
+
+void
+catalog_state(const catalog_state_fn_t *fn, const catalog_service_t *s,
+    catalog_state_t *st)
+{
+    if (fn && fn->handler) {
+        fn->handler(fn->ctx, s, st);
+        return;
+    }
+
+    st->status = s->status;
+    st->until.data = "";
+    st->until.len = 0;
+
+    if (s->status == CATALOG_STATUS_MAINTENANCE) {
+        st->message = s->maintenance_message;
+
+    } else {
+        st->message.data = "";
+        st->message.len = 0;
+    }
+}
+
+
+const char *
+catalog_status_name(catalog_status_e status)
+{
+    switch (status) {
+
+    case CATALOG_STATUS_MAINTENANCE:
+        return "maintenance";
+
+    case CATALOG_STATUS_RETIRED:
+        return "retired";
+
+    default:
+        return "active";
+    }
+}
+
+
+const char *
+catalog_outcome_name(catalog_outcome_e outcome)
+{
+    static const char  *names[] = {
+        "proxy", "redirect", "gone", "maintenance", "not_found",
+        "method_not_allowed", "empty"
+    };
+
+    return names[outcome];
+}

@@ -7,11 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <catalog_buf.h>
 #include <catalog_uri.h>
 #include <catalog_page.h>
-
-
-#define catalog_page_literal(b, s)  catalog_page_add(b, s, sizeof(s) - 1)
 
 
 typedef enum {
@@ -24,30 +22,16 @@ typedef enum {
 } catalog_page_kind_e;
 
 
-typedef struct {
-    char                         *dst;         /* NULL: measure only */
-    size_t                        len;
-} catalog_page_buf_t;
-
-
 static catalog_page_kind_e catalog_page_kind(const catalog_page_t *pg);
-static void catalog_page_section(catalog_page_buf_t *b,
+static void catalog_page_section(catalog_buf_t *b,
     const catalog_page_t *pg, catalog_page_kind_e kind, unsigned en);
-static void catalog_page_service(catalog_page_buf_t *b,
+static void catalog_page_service(catalog_buf_t *b,
     const catalog_service_t *service, unsigned en);
-static void catalog_page_link(catalog_page_buf_t *b, const catalog_str_t *url,
+static void catalog_page_link(catalog_buf_t *b, const catalog_str_t *url,
     const char *label);
 static int catalog_page_link_safe(const catalog_str_t *url);
-static void catalog_page_add(catalog_page_buf_t *b, const char *s,
-    size_t len);
-static void catalog_page_cstr(catalog_page_buf_t *b, const char *s);
-static void catalog_page_html_str(catalog_page_buf_t *b,
-    const catalog_str_t *s);
-static void catalog_page_json_str(catalog_page_buf_t *b,
-    const catalog_str_t *s);
-static void catalog_page_json_member(catalog_page_buf_t *b, const char *name,
+static void catalog_page_json_member(catalog_buf_t *b, const char *name,
     const catalog_str_t *value);
-static void catalog_page_number(catalog_page_buf_t *b, unsigned n);
 
 
 /* the titles in Bahasa Indonesia and in English, by kind */
@@ -105,7 +89,7 @@ static const char  catalog_page_tail[] =
 size_t
 catalog_page_html(char *dst, const catalog_page_t *pg)
 {
-    catalog_page_buf_t   b;
+    catalog_buf_t   b;
     catalog_page_kind_e  kind;
 
     b.dst = dst;
@@ -113,21 +97,21 @@ catalog_page_html(char *dst, const catalog_page_t *pg)
 
     kind = catalog_page_kind(pg);
 
-    catalog_page_literal(&b, catalog_page_head);
-    catalog_page_cstr(&b, catalog_page_titles[kind][0]);
-    catalog_page_literal(&b, " / ");
-    catalog_page_cstr(&b, catalog_page_titles[kind][1]);
-    catalog_page_literal(&b, catalog_page_style);
-    catalog_page_number(&b, pg->status);
-    catalog_page_literal(&b, "</p>\n<section>\n");
+    catalog_buf_literal(&b, catalog_page_head);
+    catalog_buf_cstr(&b, catalog_page_titles[kind][0]);
+    catalog_buf_literal(&b, " / ");
+    catalog_buf_cstr(&b, catalog_page_titles[kind][1]);
+    catalog_buf_literal(&b, catalog_page_style);
+    catalog_buf_number(&b, pg->status);
+    catalog_buf_literal(&b, "</p>\n<section>\n");
 
     catalog_page_section(&b, pg, kind, 0);
 
-    catalog_page_literal(&b, "</section>\n<hr>\n<section lang=\"en\">\n");
+    catalog_buf_literal(&b, "</section>\n<hr>\n<section lang=\"en\">\n");
 
     catalog_page_section(&b, pg, kind, 1);
 
-    catalog_page_literal(&b, catalog_page_tail);
+    catalog_buf_literal(&b, catalog_page_tail);
 
     return b.len;
 }
@@ -157,17 +141,17 @@ catalog_page_kind(const catalog_page_t *pg)
 
 
 static void
-catalog_page_section(catalog_page_buf_t *b, const catalog_page_t *pg,
+catalog_page_section(catalog_buf_t *b, const catalog_page_t *pg,
     catalog_page_kind_e kind, unsigned en)
 {
-    catalog_page_cstr(b, en ? "<h2>" : "<h1>");
-    catalog_page_cstr(b, catalog_page_titles[kind][en]);
-    catalog_page_cstr(b, en ? "</h2>\n" : "</h1>\n");
+    catalog_buf_cstr(b, en ? "<h2>" : "<h1>");
+    catalog_buf_cstr(b, catalog_page_titles[kind][en]);
+    catalog_buf_cstr(b, en ? "</h2>\n" : "</h1>\n");
 
     switch (kind) {
 
     case CATALOG_PAGE_NOT_FOUND:
-        catalog_page_cstr(b, en
+        catalog_buf_cstr(b, en
             ? "<p>This address is not in the service catalog.</p>\n"
             : "<p>Alamat ini tidak terdaftar di katalog layanan.</p>\n");
         break;
@@ -175,12 +159,12 @@ catalog_page_section(catalog_page_buf_t *b, const catalog_page_t *pg,
     case CATALOG_PAGE_NOT_ALLOWED:
         if (pg->service) {
             catalog_page_service(b, pg->service, en);
-            catalog_page_cstr(b, en
+            catalog_buf_cstr(b, en
                 ? " does not accept this request method.</p>\n"
                 : " tidak menerima metode permintaan ini.</p>\n");
 
         } else {
-            catalog_page_cstr(b, en
+            catalog_buf_cstr(b, en
                 ? "<p>This address does not accept this request method."
                   "</p>\n"
                 : "<p>Alamat ini tidak menerima metode permintaan ini."
@@ -188,10 +172,10 @@ catalog_page_section(catalog_page_buf_t *b, const catalog_page_t *pg,
         }
 
         if (pg->allow.len) {
-            catalog_page_cstr(b, en ? "<p>Allowed methods: "
+            catalog_buf_cstr(b, en ? "<p>Allowed methods: "
                                     : "<p>Metode yang diizinkan: ");
-            catalog_page_html_str(b, &pg->allow);
-            catalog_page_literal(b, "</p>\n");
+            catalog_buf_html(b, &pg->allow);
+            catalog_buf_literal(b, "</p>\n");
         }
 
         break;
@@ -199,50 +183,50 @@ catalog_page_section(catalog_page_buf_t *b, const catalog_page_t *pg,
     case CATALOG_PAGE_GONE:
         if (pg->service) {
             catalog_page_service(b, pg->service, en);
-            catalog_page_cstr(b, en ? " has been retired.</p>\n"
+            catalog_buf_cstr(b, en ? " has been retired.</p>\n"
                                     : " sudah dihentikan.</p>\n");
 
         } else {
-            catalog_page_cstr(b, en
+            catalog_buf_cstr(b, en
                 ? "<p>The service at this address has been retired.</p>\n"
                 : "<p>Layanan di alamat ini sudah dihentikan.</p>\n");
         }
 
         if (pg->successor.len) {
-            catalog_page_literal(b, "<p>");
+            catalog_buf_literal(b, "<p>");
             catalog_page_link(b, &pg->successor,
                               en ? "Use the replacement service"
                                  : "Gunakan layanan pengganti");
-            catalog_page_literal(b, "</p>\n");
+            catalog_buf_literal(b, "</p>\n");
         }
 
         break;
 
     case CATALOG_PAGE_MAINTENANCE:
         catalog_page_service(b, pg->service, en);
-        catalog_page_cstr(b, en
+        catalog_buf_cstr(b, en
             ? " is under maintenance. Please try again later.</p>\n"
             : " sedang dalam pemeliharaan. Silakan coba lagi nanti.</p>\n");
 
         /* the message is the agency's own text: shown once, on top */
 
         if (pg->message.len && !en) {
-            catalog_page_literal(b, "<p class=\"msg\">");
-            catalog_page_html_str(b, &pg->message);
-            catalog_page_literal(b, "</p>\n");
+            catalog_buf_literal(b, "<p class=\"msg\">");
+            catalog_buf_html(b, &pg->message);
+            catalog_buf_literal(b, "</p>\n");
         }
 
         if (pg->until.len) {
-            catalog_page_cstr(b, en ? "<p>Expected back: "
+            catalog_buf_cstr(b, en ? "<p>Expected back: "
                                     : "<p>Perkiraan selesai: ");
-            catalog_page_html_str(b, &pg->until);
-            catalog_page_literal(b, "</p>\n");
+            catalog_buf_html(b, &pg->until);
+            catalog_buf_literal(b, "</p>\n");
         }
 
         break;
 
     case CATALOG_PAGE_EMPTY:
-        catalog_page_cstr(b, en
+        catalog_buf_cstr(b, en
             ? "<p>The service catalog does not list any service yet. "
               "Please try again later.</p>\n"
             : "<p>Katalog belum memuat layanan apa pun. "
@@ -253,28 +237,28 @@ catalog_page_section(catalog_page_buf_t *b, const catalog_page_t *pg,
         break;
     }
 
-    catalog_page_literal(b, "<p>");
+    catalog_buf_literal(b, "<p>");
     catalog_page_link(b, &pg->portal, en ? "Search the service catalog"
                                          : "Cari layanan di portal");
-    catalog_page_literal(b, "</p>\n");
+    catalog_buf_literal(b, "</p>\n");
 }
 
 
 /* "<p>Layanan <strong>NAME</strong> dari AGENCY", the sentence goes on */
 
 static void
-catalog_page_service(catalog_page_buf_t *b, const catalog_service_t *service,
+catalog_page_service(catalog_buf_t *b, const catalog_service_t *service,
     unsigned en)
 {
     const catalog_str_t  *name;
 
-    catalog_page_cstr(b, en ? "<p>The service <strong>"
+    catalog_buf_cstr(b, en ? "<p>The service <strong>"
                             : "<p>Layanan <strong>");
 
     name = service->name.len ? &service->name : &service->key;
-    catalog_page_html_str(b, name);
+    catalog_buf_html(b, name);
 
-    catalog_page_literal(b, "</strong>");
+    catalog_buf_literal(b, "</strong>");
 
     if (service->agency == NULL) {
         return;
@@ -284,32 +268,32 @@ catalog_page_service(catalog_page_buf_t *b, const catalog_service_t *service,
                                      : &service->agency->id;
 
     if (name->len) {
-        catalog_page_cstr(b, en ? " from " : " dari ");
-        catalog_page_html_str(b, name);
+        catalog_buf_cstr(b, en ? " from " : " dari ");
+        catalog_buf_html(b, name);
     }
 }
 
 
 static void
-catalog_page_link(catalog_page_buf_t *b, const catalog_str_t *url,
+catalog_page_link(catalog_buf_t *b, const catalog_str_t *url,
     const char *label)
 {
     if (catalog_page_link_safe(url)) {
-        catalog_page_literal(b, "<a href=\"");
-        catalog_page_html_str(b, url);
-        catalog_page_literal(b, "\">");
-        catalog_page_cstr(b, label);
-        catalog_page_literal(b, "</a>");
+        catalog_buf_literal(b, "<a href=\"");
+        catalog_buf_html(b, url);
+        catalog_buf_literal(b, "\">");
+        catalog_buf_cstr(b, label);
+        catalog_buf_literal(b, "</a>");
         return;
     }
 
     /* not a link a browser may follow: the address as text, if any */
 
-    catalog_page_cstr(b, label);
+    catalog_buf_cstr(b, label);
 
     if (url->len) {
-        catalog_page_literal(b, ": ");
-        catalog_page_html_str(b, url);
+        catalog_buf_literal(b, ": ");
+        catalog_buf_html(b, url);
     }
 }
 
@@ -357,7 +341,7 @@ size_t
 catalog_page_json(char *dst, const catalog_page_t *pg)
 {
     catalog_str_t        message;
-    catalog_page_buf_t   b;
+    catalog_buf_t   b;
     catalog_page_kind_e  kind;
 
     b.dst = dst;
@@ -373,8 +357,8 @@ catalog_page_json(char *dst, const catalog_page_t *pg)
         message.len = strlen(message.data);
     }
 
-    catalog_page_literal(&b, "{\"error\": {\"code\": ");
-    catalog_page_number(&b, pg->status);
+    catalog_buf_literal(&b, "{\"error\": {\"code\": ");
+    catalog_buf_number(&b, pg->status);
     catalog_page_json_member(&b, "message", &message);
 
     if (pg->service) {
@@ -393,7 +377,7 @@ catalog_page_json(char *dst, const catalog_page_t *pg)
         catalog_page_json_member(&b, "until", &pg->until);
     }
 
-    catalog_page_literal(&b, "}}");
+    catalog_buf_literal(&b, "}}");
 
     return b.len;
 }
@@ -402,62 +386,12 @@ catalog_page_json(char *dst, const catalog_page_t *pg)
 /* ", \"name\": \"value\"" */
 
 static void
-catalog_page_json_member(catalog_page_buf_t *b, const char *name,
+catalog_page_json_member(catalog_buf_t *b, const char *name,
     const catalog_str_t *value)
 {
-    catalog_page_literal(b, ", \"");
-    catalog_page_cstr(b, name);
-    catalog_page_literal(b, "\": \"");
-    catalog_page_json_str(b, value);
-    catalog_page_literal(b, "\"");
-}
-
-
-static void
-catalog_page_add(catalog_page_buf_t *b, const char *s, size_t len)
-{
-    if (b->dst && len) {
-        memcpy(b->dst + b->len, s, len);
-    }
-
-    b->len += len;
-}
-
-
-static void
-catalog_page_cstr(catalog_page_buf_t *b, const char *s)
-{
-    catalog_page_add(b, s, strlen(s));
-}
-
-
-static void
-catalog_page_html_str(catalog_page_buf_t *b, const catalog_str_t *s)
-{
-    b->len += catalog_escape_html(b->dst ? b->dst + b->len : NULL, s->data,
-                                  s->len);
-}
-
-
-static void
-catalog_page_json_str(catalog_page_buf_t *b, const catalog_str_t *s)
-{
-    b->len += catalog_escape_json(b->dst ? b->dst + b->len : NULL, s->data,
-                                  s->len);
-}
-
-
-static void
-catalog_page_number(catalog_page_buf_t *b, unsigned n)
-{
-    char  *p, buf[16];
-
-    p = buf + sizeof(buf);
-
-    do {
-        *--p = (char) ('0' + n % 10);
-        n /= 10;
-    } while (n);
-
-    catalog_page_add(b, p, (size_t) (buf + sizeof(buf) - p));
+    catalog_buf_literal(b, ", \"");
+    catalog_buf_cstr(b, name);
+    catalog_buf_literal(b, "\": \"");
+    catalog_buf_json(b, value);
+    catalog_buf_literal(b, "\"");
 }

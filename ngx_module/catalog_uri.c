@@ -334,3 +334,77 @@ catalog_escape_json(char *dst, const char *src, size_t len)
 
     return n;
 }
+
+
+long
+catalog_path_normalize(char *dst, const char *src, size_t len)
+{
+    size_t  i, n, seg;
+
+    if (len == 0 || src[0] != '/') {
+        return -1;
+    }
+
+    n = 0;
+
+    for (i = 0; i < len; i = seg) {
+
+        /* src[i] is '/': one segment up to the next '/' */
+
+        for (seg = i + 1; seg < len && src[seg] != '/'; seg++) {
+            /* void */
+        }
+
+        if (seg == i + 1) {
+
+            /* an empty segment: "//" merges, a trailing '/' stays */
+
+            if (seg == len && (n == 0 || dst[n - 1] != '/')) {
+                dst[n++] = '/';
+            }
+
+            continue;
+        }
+
+        if (seg - i == 2 && src[i + 1] == '.') {
+
+            if (seg == len && (n == 0 || dst[n - 1] != '/')) {
+                dst[n++] = '/';
+            }
+
+            continue;
+        }
+
+        if (seg - i == 3 && src[i + 1] == '.' && src[i + 2] == '.') {
+
+            if (n && dst[n - 1] == '/') {
+                n--;
+            }
+
+            if (n == 0) {
+                return -1;
+            }
+
+            while (n && dst[n - 1] != '/') {
+                n--;
+            }
+
+            if (seg == len) {
+                continue;
+            }
+
+            n--;
+            continue;
+        }
+
+        memcpy(dst + n, src + i, seg - i);
+        n += seg - i;
+    }
+
+    if (n == 0) {
+        dst[n++] = '/';
+    }
+
+    return (long) n;
+}
+
