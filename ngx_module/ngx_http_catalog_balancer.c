@@ -38,6 +38,13 @@ static ngx_int_t ngx_http_catalog_get_peer(ngx_peer_connection_t *pc,
 static void ngx_http_catalog_free_peer(ngx_peer_connection_t *pc, void *data,
     ngx_uint_t state);
 
+#if (NGX_HTTP_SSL)
+static ngx_int_t ngx_http_catalog_set_session(ngx_peer_connection_t *pc,
+    void *data);
+static void ngx_http_catalog_save_session(ngx_peer_connection_t *pc,
+    void *data);
+#endif
+
 
 char *
 ngx_http_catalog_balancer(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
@@ -52,6 +59,10 @@ ngx_http_catalog_balancer(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_upstream_srv_conf_t  *uscf;
 
     uscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_upstream_module);
+
+    if (uscf->peer.init_upstream == ngx_http_catalog_init_upstream) {
+        return "is duplicate";
+    }
 
     if (uscf->peer.init_upstream) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -211,6 +222,17 @@ ngx_http_catalog_resolve_backend(void *data, catalog_service_t *service,
 static ngx_int_t
 ngx_http_catalog_init_upstream(ngx_conf_t *cf, ngx_http_upstream_srv_conf_t *us)
 {
+    /* our placeholder is the only server the upstream may have */
+
+    if (us->servers->nelts > 1) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "upstream \"%V\" with \"catalog_balancer\" must not "
+                      "have \"server\" lines in %s:%ui: the backends come "
+                      "from the manifests", &us->host, us->file_name,
+                      us->line);
+        return NGX_ERROR;
+    }
+
     us->peer.init = ngx_http_catalog_init_peer;
 
     return NGX_OK;
@@ -249,6 +271,11 @@ ngx_http_catalog_init_peer(ngx_http_request_t *r,
     r->upstream->peer.get = ngx_http_catalog_get_peer;
     r->upstream->peer.free = ngx_http_catalog_free_peer;
     r->upstream->peer.tries = pd->peers->peers.nelts;
+
+#if (NGX_HTTP_SSL)
+    r->upstream->peer.set_session = ngx_http_catalog_set_session;
+    r->upstream->peer.save_session = ngx_http_catalog_save_session;
+#endif
 
     return NGX_OK;
 }
@@ -353,3 +380,57 @@ ngx_http_catalog_free_peer(ngx_peer_connection_t *pc, void *data,
         pc->tries--;
     }
 }
+
+
+#if (NGX_HTTP_SSL)
+
+static ngx_int_t
+ngx_http_catalog_set_session(ngx_peer_connection_t *pc, void *data)
+{
+    ngx_http_catalog_peer_data_t  *pd = data;
+
+    ngx_http_catalog_peer_t  *peer;
+
+    if (pd->current == NGX_CONF_UNSET_UINT) {
+        return NGX_OK;
+    }
+
+    peer = (ngx_http_catalog_peer_t *) pd->peers->peers.elts + pd->current;
+
+    if (peer->ssl_session == NULL) {
+        return NGX_OK;
+    }
+
+    return ngx_ssl_set_session(pc->connection, peer->ssl_session);
+}
+
+
+static void
+ngx_http_catalog_save_session(ngx_peer_connection_t *pc, void *data)
+{
+    ngx_http_catalog_peer_data_t  *pd = data;
+
+    ngx_ssl_session_t        *session, *old;
+    ngx_http_catalog_peer_t  *peer;
+
+    if (pd->current == NGX_CONF_UNSET_UINT) {
+        return;
+    }
+
+    session = ngx_ssl_get_session(pc->connection);
+
+    if (session == NULL) {
+        return;
+    }
+
+    peer = (ngx_http_catalog_peer_t *) pd->peers->peers.elts + pd->current;
+
+    old = peer->ssl_session;
+    peer->ssl_session = session;
+
+    if (old) {
+        ngx_ssl_free_session(old);
+    }
+}
+
+#endif

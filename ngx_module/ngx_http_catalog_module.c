@@ -146,6 +146,12 @@ ngx_http_catalog_init_main_conf(ngx_conf_t *cf, void *conf)
         return NGX_CONF_ERROR;
     }
 
+#if 0
+    if (ngx_http_catalog_api_init(cf, mcf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+#endif
+
     return NGX_CONF_OK;
 }
 
@@ -226,9 +232,11 @@ ngx_http_catalog_manifests(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     ngx_memzero(&gl, sizeof(ngx_glob_t));
 
+    /* like "include": a pattern may match nothing, a plain file must be */
+
     gl.pattern = pattern.data;
     gl.log = cf->log;
-    gl.test = 1;
+    gl.test = (strpbrk((char *) pattern.data, "*?[") != NULL);
 
     if (ngx_open_glob(&gl) != NGX_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
@@ -287,19 +295,3 @@ ngx_http_catalog_postconfiguration(ngx_conf_t *cf)
     return ngx_http_catalog_route_init(cf);
 }
 
-
-const char *
-ngx_http_catalog_status_name(catalog_status_e status)
-{
-    switch (status) {
-
-    case CATALOG_STATUS_MAINTENANCE:
-        return "maintenance";
-
-    case CATALOG_STATUS_RETIRED:
-        return "retired";
-
-    default:
-        return "active";
-    }
-}

@@ -22,9 +22,6 @@ static ngx_int_t ngx_http_catalog_page(ngx_http_request_t *r,
     ngx_http_catalog_ctx_t *ctx, ngx_uint_t status);
 static void ngx_http_catalog_successor(ngx_http_request_t *r,
     catalog_service_t *s, catalog_str_t *link);
-static ngx_int_t ngx_http_catalog_wants_json(ngx_http_request_t *r);
-static ngx_table_elt_t *ngx_http_catalog_add_header(ngx_http_request_t *r,
-    char *key, u_char *value, size_t len);
 
 
 ngx_int_t
@@ -55,9 +52,8 @@ ngx_http_catalog_route_init(ngx_conf_t *cf)
 static ngx_int_t
 ngx_http_catalog_route_handler(ngx_http_request_t *r)
 {
-    catalog_t                     *cat;
-    catalog_match_t                m;
-    catalog_service_t             *s;
+    catalog_route_t               *route;
+    catalog_decision_t            *d;
     ngx_http_catalog_ctx_t        *ctx;
     ngx_http_catalog_loc_conf_t   *clcf;
     ngx_http_catalog_main_conf_t  *mcf;
@@ -83,69 +79,58 @@ ngx_http_catalog_route_handler(ngx_http_request_t *r)
     ngx_http_set_ctx(r, ctx, ngx_http_catalog_module);
 
     mcf = ngx_http_get_module_main_conf(r, ngx_http_catalog_module);
-    cat = mcf->catalog;
+    d = &ctx->decision;
 
-    if (cat->nservices == 0) {
-        ctx->outcome = NGX_HTTP_CATALOG_EMPTY;
-        return ngx_http_catalog_page(r, ctx, NGX_HTTP_SERVICE_UNAVAILABLE);
-    }
-
-    catalog_lookup(cat, (char *) r->headers_in.server.data,
+    catalog_decide(mcf->catalog, (char *) r->headers_in.server.data,
                    r->headers_in.server.len, (char *) r->uri.data,
-                   r->uri.len, &m);
+                   r->uri.len, (char *) r->method_name.data,
+                   r->method_name.len, &mcf->state, d);
 
-    if (m.route == NULL) {
-        ctx->outcome = NGX_HTTP_CATALOG_NOT_FOUND;
-        return ngx_http_catalog_page(r, ctx, NGX_HTTP_NOT_FOUND);
+    route = d->match.route;
+
+    if (route) {
+        ctx->route = route;
+        ctx->service = route->service;
+
+        ngx_log_debug4(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "catalog: \"%V\" matches route \"%s\" of \"%s\": %s",
+                       &r->uri, route->path.data, route->service->key.data,
+                       catalog_outcome_name(d->outcome));
     }
 
-    s = m.route->service;
+    switch (d->outcome) {
 
-    ctx->route = m.route;
-    ctx->service = s;
+    case CATALOG_OUTCOME_EMPTY:
+        return ngx_http_catalog_page(r, ctx, NGX_HTTP_SERVICE_UNAVAILABLE);
 
-    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "catalog: \"%V\" matches route \"%s\" of \"%s\"",
-                   &r->uri, m.route->path.data, s->key.data);
+    case CATALOG_OUTCOME_NOT_FOUND:
+        return ngx_http_catalog_page(r, ctx, NGX_HTTP_NOT_FOUND);
 
-    if (!catalog_route_allows(m.route, (char *) r->method_name.data,
-                              r->method_name.len))
-    {
-        ctx->outcome = NGX_HTTP_CATALOG_METHOD_NOT_ALLOWED;
+    case CATALOG_OUTCOME_METHOD_NOT_ALLOWED:
 
         if (ngx_http_catalog_add_header(r, "Allow",
-                                        (u_char *) m.route->allow.data,
-                                        m.route->allow.len)
+                                        (u_char *) route->allow.data,
+                                        route->allow.len)
             == NULL)
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
         return ngx_http_catalog_page(r, ctx, NGX_HTTP_NOT_ALLOWED);
-    }
 
-    switch (s->status) {
-
-    case CATALOG_STATUS_RETIRED:
-        ctx->outcome = NGX_HTTP_CATALOG_GONE;
+    case CATALOG_OUTCOME_GONE:
         return ngx_http_catalog_page(r, ctx, 410);
 
-    case CATALOG_STATUS_MAINTENANCE:
-        ctx->outcome = NGX_HTTP_CATALOG_MAINTENANCE;
+    case CATALOG_OUTCOME_MAINTENANCE:
         return ngx_http_catalog_page(r, ctx, NGX_HTTP_SERVICE_UNAVAILABLE);
 
-    default:
-        break;
+    case CATALOG_OUTCOME_REDIRECT:
+        return ngx_http_catalog_redirect(r, route->service->redirect,
+                                         d->match.matched);
+
+    default: /* CATALOG_OUTCOME_PROXY */
+        return ngx_http_catalog_proxy(r, ctx, d->match.matched);
     }
-
-    if (s->redirect) {
-        ctx->outcome = NGX_HTTP_CATALOG_REDIRECT;
-        return ngx_http_catalog_redirect(r, s->redirect, m.matched);
-    }
-
-    ctx->outcome = NGX_HTTP_CATALOG_PROXY;
-
-    return ngx_http_catalog_proxy(r, ctx, m.matched);
 }
 
 
@@ -253,7 +238,8 @@ ngx_http_catalog_page(ngx_http_request_t *r, ngx_http_catalog_ctx_t *ctx,
     }
 
     if (ctx->service) {
-        pg.message = ctx->service->maintenance_message;
+        pg.message = ctx->decision.state.message;
+        pg.until = ctx->decision.state.until;
         ngx_http_catalog_successor(r, ctx->service, &pg.successor);
     }
 
@@ -329,7 +315,7 @@ ngx_http_catalog_successor(ngx_http_request_t *r, catalog_service_t *s,
 }
 
 
-static ngx_int_t
+ngx_int_t
 ngx_http_catalog_wants_json(ngx_http_request_t *r)
 {
     ngx_uint_t        i;
@@ -368,7 +354,7 @@ ngx_http_catalog_wants_json(ngx_http_request_t *r)
 }
 
 
-static ngx_table_elt_t *
+ngx_table_elt_t *
 ngx_http_catalog_add_header(ngx_http_request_t *r, char *key, u_char *value,
     size_t len)
 {

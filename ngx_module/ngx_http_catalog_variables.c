@@ -130,7 +130,7 @@ ngx_http_catalog_variable(ngx_http_request_t *r,
             break;
 
         case NGX_HTTP_CATALOG_VAR_STATUS:
-            p = ngx_http_catalog_status_name(svc->status);
+            p = catalog_status_name(ctx->decision.state.status);
             s.data = p;
             s.len = ngx_strlen(p);
             break;
