@@ -78,6 +78,14 @@ size_t catalog_index_bound(const catalog_index_t *idx,
  * order (relevance: score, then name; name; agency then name; ties always
  * broken by the catalog key, so that identical requests answer alike).
  * Writes every hit, sorted, to hits and returns their number.
+ *
+ * Every word of the query must start a word of the service.  The score
+ * of a word is the best field weight among the service's words it starts
+ * (name 8, tag 4, agency name 2, description 1), doubled when it is the
+ * whole word; a hit's score is twice the sum over the query's words, plus
+ * one when the query's words, in order, start the name.  "name" is the
+ * folded name's words joined by spaces, compared bytewise; "agency" is
+ * the agency id.  Without words "relevance" is "name".
  */
 size_t catalog_index_run(catalog_index_t *idx, const catalog_query_t *q,
     const catalog_status_fn_t *status, catalog_hit_t *hits);
@@ -85,7 +93,8 @@ size_t catalog_index_run(catalog_index_t *idx, const catalog_query_t *q,
 /*
  * Folds UTF-8 text for search: lowercase, Latin accents removed ("é" to
  * "e"), invalid bytes dropped.  dst holds at least len * 2 bytes (a few
- * letters fold to two, "ß" to "ss").  Returns the folded length.
+ * letters fold to two, "ß" to "ss"); the result is in fact never longer
+ * than len.  Returns the folded length.
  */
 size_t catalog_text_fold(char *dst, const char *src, size_t len);
 

@@ -68,4 +68,8 @@ int catalog_query_arg(const char *args, size_t len, const char *name,
     char *dst, size_t *dlen, int plus);
 
 
+/* whether s is valid UTF-8: no overlong forms, surrogates or truncation */
+int catalog_utf8_valid(const char *s, size_t len);
+
+
 #endif /* _CATALOG_QUERY_H_INCLUDED_ */
