@@ -30,6 +30,7 @@ typedef struct {
     catalog_status_e              status;
     catalog_str_t                 message;
     catalog_str_t                 until;       /* RFC 3339, or empty */
+    int64_t                       until_time;  /* unix time, or 0 */
 } catalog_state_t;
 
 

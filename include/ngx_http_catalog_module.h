@@ -13,6 +13,7 @@
 #include <ngx_http.h>
 
 #include <catalog.h>
+#include <catalog_admin.h>
 
 
 typedef struct {
@@ -39,6 +40,10 @@ typedef struct {
 } ngx_http_catalog_peers_t;
 
 
+typedef struct ngx_http_catalog_slot_s  ngx_http_catalog_slot_t;
+typedef struct ngx_http_catalog_sh_s  ngx_http_catalog_sh_t;
+
+
 typedef struct {
     catalog_t                    *catalog;
     ngx_pool_t                   *pool;        /* for resolved backends */
@@ -47,6 +52,15 @@ typedef struct {
     ngx_str_t                     categories;
     ngx_str_t                     version;     /* hash of the manifests */
     ngx_flag_t                    api;         /* catalog_api is used */
+
+    size_t                        zone_size;
+    ngx_shm_zone_t               *shm_zone;
+    ngx_slab_pool_t              *shpool;
+    ngx_http_catalog_sh_t        *sh;
+    ngx_http_catalog_slot_t     **slots;       /* by service index */
+
+    catalog_tokens_t             *tokens;      /* catalog_admin_tokens */
+    ngx_str_t                     state_file;
 } ngx_http_catalog_main_conf_t;
 
 
@@ -66,6 +80,7 @@ typedef struct {
     catalog_service_t            *service;     /* NULL: none matched */
     catalog_route_t              *route;
     catalog_decision_t            decision;
+    ngx_str_t                     etag;        /* catalog_api */
 } ngx_http_catalog_ctx_t;
 
 
@@ -76,6 +91,9 @@ int ngx_http_catalog_resolve_backend(void *data, catalog_service_t *service,
 char *ngx_http_catalog_balancer(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_catalog_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_catalog_admin(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_catalog_admin_tokens(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 ngx_int_t ngx_http_catalog_api_init(ngx_conf_t *cf,
     ngx_http_catalog_main_conf_t *mcf);
 ngx_int_t ngx_http_catalog_wants_json(ngx_http_request_t *r);

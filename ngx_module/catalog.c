@@ -146,6 +146,7 @@ catalog_state(const catalog_state_fn_t *fn, const catalog_service_t *s,
     st->status = s->status;
     st->until.data = "";
     st->until.len = 0;
+    st->until_time = 0;
 
     if (s->status == CATALOG_STATUS_MAINTENANCE) {
         st->message = s->maintenance_message;

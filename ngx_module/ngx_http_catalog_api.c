@@ -9,6 +9,7 @@
 #include <ngx_http.h>
 
 #include <ngx_http_catalog_module.h>
+#include <ngx_http_catalog_zone.h>
 #include <catalog_index.h>
 #include <catalog_json.h>
 #include <catalog_query.h>
@@ -38,8 +39,6 @@ static ngx_int_t ngx_http_catalog_api_error(ngx_http_request_t *r,
 static ngx_int_t ngx_http_catalog_api_send(ngx_http_request_t *r,
     ngx_uint_t status, u_char *body, size_t len);
 static ngx_int_t ngx_http_catalog_api_headers(ngx_http_request_t *r);
-static ngx_int_t ngx_http_catalog_api_not_modified(ngx_http_request_t *r,
-    ngx_str_t *etag);
 static ngx_int_t ngx_http_catalog_api_etag(ngx_http_request_t *r,
     ngx_str_t *etag);
 
@@ -173,11 +172,6 @@ ngx_http_catalog_api_handler(ngx_http_request_t *r)
     if (path.len == sizeof("agencies") - 1
         && ngx_strncmp(path.data, "agencies", path.len) == 0)
     {
-        if (ngx_http_catalog_api_not_modified(r, &etag)) {
-            return ngx_http_catalog_api_send(r, NGX_HTTP_NOT_MODIFIED, NULL,
-                                             0);
-        }
-
         return ngx_http_catalog_api_send(r, NGX_HTTP_OK, mcf->agencies.data,
                                          mcf->agencies.len);
     }
@@ -185,11 +179,6 @@ ngx_http_catalog_api_handler(ngx_http_request_t *r)
     if (path.len == sizeof("categories") - 1
         && ngx_strncmp(path.data, "categories", path.len) == 0)
     {
-        if (ngx_http_catalog_api_not_modified(r, &etag)) {
-            return ngx_http_catalog_api_send(r, NGX_HTTP_NOT_MODIFIED, NULL,
-                                             0);
-        }
-
         return ngx_http_catalog_api_send(r, NGX_HTTP_OK,
                                          mcf->categories.data,
                                          mcf->categories.len);
@@ -206,22 +195,12 @@ ngx_http_catalog_api_handler(ngx_http_request_t *r)
     {
         if (path.len == sizeof("services") - 1) {
 
-            if (ngx_http_catalog_api_not_modified(r, &etag)) {
-                return ngx_http_catalog_api_send(r, NGX_HTTP_NOT_MODIFIED,
-                                                 NULL, 0);
-            }
-
             return ngx_http_catalog_api_services(r, mcf);
         }
 
         if (path.data[sizeof("services") - 1] == '/') {
             key.data = path.data + sizeof("services/") - 1;
             key.len = path.len - (sizeof("services/") - 1);
-
-            if (ngx_http_catalog_api_not_modified(r, &etag)) {
-                return ngx_http_catalog_api_send(r, NGX_HTTP_NOT_MODIFIED,
-                                                 NULL, 0);
-            }
 
             return ngx_http_catalog_api_service(r, mcf, &key);
         }
@@ -241,6 +220,11 @@ ngx_http_catalog_api_services(ngx_http_request_t *r,
     size_t            len, n;
     catalog_hit_t    *hits;
     catalog_query_t   q;
+    catalog_status_fn_t            status;
+    catalog_state_fn_t             fn;
+    ngx_http_catalog_state_ctx_t   sctx;
+
+    ngx_http_catalog_state_fn(r, &fn, &sctx);
 
     scratch = ngx_pnalloc(r->pool, 3 * r->args.len + 64);
     if (scratch == NULL) {
@@ -261,11 +245,13 @@ ngx_http_catalog_api_services(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    n = catalog_index_run(mcf->catalog->index, &q,
-                          (catalog_status_fn_t *) NULL, hits);
+    status.handler = ngx_http_catalog_zone_status;
+    status.ctx = mcf;
+
+    n = catalog_index_run(mcf->catalog->index, &q, &status, hits);
 
     len = catalog_json_services(NULL, mcf->catalog, hits, n, q.page,
-                                q.per_page, &mcf->state);
+                                q.per_page, &fn);
 
     p = ngx_pnalloc(r->pool, len);
     if (p == NULL) {
@@ -273,7 +259,7 @@ ngx_http_catalog_api_services(ngx_http_request_t *r,
     }
 
     len = catalog_json_services((char *) p, mcf->catalog, hits, n, q.page,
-                                q.per_page, &mcf->state);
+                                q.per_page, &fn);
 
     return ngx_http_catalog_api_send(r, NGX_HTTP_OK, p, len);
 }
@@ -286,6 +272,10 @@ ngx_http_catalog_api_service(ngx_http_request_t *r,
     u_char             *p;
     size_t              len;
     catalog_service_t  *s;
+    catalog_state_fn_t             fn;
+    ngx_http_catalog_state_ctx_t   sctx;
+
+    ngx_http_catalog_state_fn(r, &fn, &sctx);
 
     s = catalog_find_service(mcf->catalog, (char *) key->data, key->len);
 
@@ -294,14 +284,14 @@ ngx_http_catalog_api_service(ngx_http_request_t *r,
                                           "unknown service");
     }
 
-    len = catalog_json_service(NULL, s, &mcf->state);
+    len = catalog_json_service(NULL, s, &fn);
 
     p = ngx_pnalloc(r->pool, len);
     if (p == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    len = catalog_json_service((char *) p, s, &mcf->state);
+    len = catalog_json_service((char *) p, s, &fn);
 
     return ngx_http_catalog_api_send(r, NGX_HTTP_OK, p, len);
 }
@@ -319,6 +309,10 @@ ngx_http_catalog_api_resolve(ngx_http_request_t *r,
     catalog_resolve_t    res;
     catalog_decision_t   d;
     catalog_redirect_t  *rd;
+    catalog_state_fn_t             fn;
+    ngx_http_catalog_state_ctx_t   sctx;
+
+    ngx_http_catalog_state_fn(r, &fn, &sctx);
 
     if (r->args.len > NGX_HTTP_CATALOG_RESOLVE_MAX) {
         return ngx_http_catalog_api_error(r, NGX_HTTP_BAD_REQUEST,
@@ -348,6 +342,11 @@ ngx_http_catalog_api_resolve(ngx_http_request_t *r,
             return ngx_http_catalog_api_error(r, NGX_HTTP_BAD_REQUEST,
                        "invalid \"path\": must not contain control characters");
         }
+    }
+
+    if (!catalog_utf8_valid(raw, rlen)) {
+        return ngx_http_catalog_api_error(r, NGX_HTTP_BAD_REQUEST,
+                                          "invalid \"path\": not valid UTF-8");
     }
 
     plen = catalog_path_normalize(path, raw, rlen);
@@ -413,7 +412,7 @@ ngx_http_catalog_api_resolve(ngx_http_request_t *r,
     }
 
     catalog_decide(mcf->catalog, host, hlen, path, (size_t) plen, method,
-                   mlen, &mcf->state, &d);
+                   mlen, &fn, &d);
 
     ngx_memzero(&res, sizeof(catalog_resolve_t));
 
@@ -447,14 +446,14 @@ ngx_http_catalog_api_resolve(ngx_http_request_t *r,
                                           NULL, 0);
     }
 
-    rlen = catalog_json_resolve(NULL, &res, &mcf->state);
+    rlen = catalog_json_resolve(NULL, &res, &fn);
 
     p = ngx_pnalloc(r->pool, rlen);
     if (p == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    rlen = catalog_json_resolve((char *) p, &res, &mcf->state);
+    rlen = catalog_json_resolve((char *) p, &res, &fn);
 
     return ngx_http_catalog_api_send(r, NGX_HTTP_OK, p, rlen);
 }
@@ -476,8 +475,6 @@ ngx_http_catalog_api_error(ngx_http_request_t *r, ngx_uint_t status,
 
     len = catalog_json_error((char *) p, status, message);
 
-    r->headers_out.etag = NULL;
-
     return ngx_http_catalog_api_send(r, status, p, len);
 }
 
@@ -486,9 +483,10 @@ static ngx_int_t
 ngx_http_catalog_api_send(ngx_http_request_t *r, ngx_uint_t status,
     u_char *body, size_t len)
 {
-    ngx_int_t    rc;
-    ngx_buf_t   *b;
-    ngx_chain_t  out;
+    ngx_int_t                rc;
+    ngx_buf_t               *b;
+    ngx_chain_t              out;
+    ngx_http_catalog_ctx_t  *ctx;
 
     r->headers_out.status = status;
 
@@ -496,9 +494,17 @@ ngx_http_catalog_api_send(ngx_http_request_t *r, ngx_uint_t status,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (status == NGX_HTTP_NOT_MODIFIED) {
-        r->header_only = 1;
-        return ngx_http_send_header(r);
+    /* with an ETag, nginx's not_modified filter answers If-None-Match */
+
+    if (status == NGX_HTTP_OK) {
+        ctx = ngx_http_get_module_ctx(r, ngx_http_catalog_module);
+
+        r->headers_out.etag = ngx_http_catalog_add_header(r, "ETag",
+                                                          ctx->etag.data,
+                                                          ctx->etag.len);
+        if (r->headers_out.etag == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
     }
 
     r->headers_out.content_length_n = len;
@@ -559,9 +565,17 @@ static ngx_int_t
 ngx_http_catalog_api_etag(ngx_http_request_t *r, ngx_str_t *etag)
 {
     u_char                        *p;
+    ngx_http_catalog_ctx_t        *ctx;
     ngx_http_catalog_main_conf_t  *mcf;
 
     mcf = ngx_http_get_module_main_conf(r, ngx_http_catalog_module);
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_catalog_ctx_t));
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_http_set_ctx(r, ctx, ngx_http_catalog_module);
 
     p = ngx_pnalloc(r->pool, mcf->version.len + NGX_INT64_LEN + 4);
     if (p == NULL) {
@@ -569,39 +583,11 @@ ngx_http_catalog_api_etag(ngx_http_request_t *r, ngx_str_t *etag)
     }
 
     etag->data = p;
-    etag->len = ngx_sprintf(p, "\"%V-%uL\"", &mcf->version, (uint64_t) 0)
+    etag->len = ngx_sprintf(p, "\"%V-%ui\"", &mcf->version,
+                            ngx_http_catalog_zone_generation(mcf))
                 - p;
 
-    r->headers_out.etag = ngx_http_catalog_add_header(r, "ETag", etag->data,
-                                                      etag->len);
-    if (r->headers_out.etag == NULL) {
-        return NGX_ERROR;
-    }
+    ctx->etag = *etag;
 
     return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_catalog_api_not_modified(ngx_http_request_t *r, ngx_str_t *etag)
-{
-    u_char           *p, *last;
-    ngx_table_elt_t  *inm;
-
-    inm = r->headers_in.if_none_match;
-
-    if (inm == NULL) {
-        return 0;
-    }
-
-    p = inm->value.data;
-    last = p + inm->value.len;
-
-    if (inm->value.len == 1 && p[0] == '*') {
-        return 1;
-    }
-
-    /* a list of entity tags, weak ones compared weakly (RFC 9110) */
-
-    return ngx_strlcasestrn(p, last, etag->data, etag->len - 1) != NULL;
 }

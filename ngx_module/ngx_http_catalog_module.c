@@ -9,6 +9,7 @@
 #include <ngx_http.h>
 
 #include <ngx_http_catalog_module.h>
+#include <ngx_http_catalog_zone.h>
 
 
 static void *ngx_http_catalog_create_main_conf(ngx_conf_t *cf);
@@ -35,6 +36,34 @@ static ngx_command_t  ngx_http_catalog_commands[] = {
       0,
       NULL },
 
+    { ngx_string("catalog_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_catalog_zone,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("catalog_state_file"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_catalog_main_conf_t, state_file),
+      NULL },
+
+    { ngx_string("catalog_admin_tokens"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_catalog_admin_tokens,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("catalog_admin"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_catalog_admin,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("catalog_route"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_catalog_route,
@@ -46,6 +75,13 @@ static ngx_command_t  ngx_http_catalog_commands[] = {
       NGX_HTTP_UPS_CONF|NGX_CONF_NOARGS|NGX_CONF_TAKE12,
       ngx_http_catalog_balancer,
       NGX_HTTP_SRV_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("catalog_api"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_catalog_api,
+      NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
 
@@ -118,6 +154,7 @@ ngx_http_catalog_create_main_conf(ngx_conf_t *cf)
     cln->data = mcf->catalog;
 
     mcf->pool = cf->pool;
+    mcf->zone_size = NGX_CONF_UNSET_SIZE;
     mcf->catalog->backend_handler = ngx_http_catalog_resolve_backend;
     mcf->catalog->backend_ctx = mcf;
 
@@ -146,11 +183,19 @@ ngx_http_catalog_init_main_conf(ngx_conf_t *cf, void *conf)
         return NGX_CONF_ERROR;
     }
 
-#if 0
+    if (mcf->state_file.len
+        && ngx_conf_full_name(cf->cycle, &mcf->state_file, 1) != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_catalog_zone_add(cf, mcf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
     if (ngx_http_catalog_api_init(cf, mcf) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
-#endif
 
     return NGX_CONF_OK;
 }

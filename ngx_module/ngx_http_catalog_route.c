@@ -9,6 +9,7 @@
 #include <ngx_http.h>
 
 #include <ngx_http_catalog_module.h>
+#include <ngx_http_catalog_zone.h>
 #include <catalog_page.h>
 #include <catalog_uri.h>
 
@@ -52,8 +53,11 @@ ngx_http_catalog_route_init(ngx_conf_t *cf)
 static ngx_int_t
 ngx_http_catalog_route_handler(ngx_http_request_t *r)
 {
+    u_char                        *p;
     catalog_route_t               *route;
+    catalog_state_fn_t             fn;
     catalog_decision_t            *d;
+    ngx_http_catalog_state_ctx_t   sctx;
     ngx_http_catalog_ctx_t        *ctx;
     ngx_http_catalog_loc_conf_t   *clcf;
     ngx_http_catalog_main_conf_t  *mcf;
@@ -81,10 +85,12 @@ ngx_http_catalog_route_handler(ngx_http_request_t *r)
     mcf = ngx_http_get_module_main_conf(r, ngx_http_catalog_module);
     d = &ctx->decision;
 
+    ngx_http_catalog_state_fn(r, &fn, &sctx);
+
     catalog_decide(mcf->catalog, (char *) r->headers_in.server.data,
                    r->headers_in.server.len, (char *) r->uri.data,
                    r->uri.len, (char *) r->method_name.data,
-                   r->method_name.len, &mcf->state, d);
+                   r->method_name.len, &fn, d);
 
     route = d->match.route;
 
@@ -122,6 +128,24 @@ ngx_http_catalog_route_handler(ngx_http_request_t *r)
         return ngx_http_catalog_page(r, ctx, 410);
 
     case CATALOG_OUTCOME_MAINTENANCE:
+
+        if (d->state.until_time > (int64_t) ngx_time()) {
+            p = ngx_pnalloc(r->pool, NGX_INT64_LEN);
+            if (p == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            if (ngx_http_catalog_add_header(r, "Retry-After", p,
+                                            ngx_sprintf(p, "%L",
+                                                d->state.until_time
+                                                - (int64_t) ngx_time())
+                                            - p)
+                == NULL)
+            {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+        }
+
         return ngx_http_catalog_page(r, ctx, NGX_HTTP_SERVICE_UNAVAILABLE);
 
     case CATALOG_OUTCOME_REDIRECT:

@@ -1,0 +1,592 @@
+
+/*
+ * Copyright (C) ngx_catalog developers
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <ngx_http_catalog_module.h>
+#include <ngx_http_catalog_zone.h>
+
+
+/*
+ * The shared zone: one slot per service key, holding its runtime status
+ * override.  Readers (every request) never lock: a slot is a seqlock, its
+ * sequence odd while a writer (the admin API, holding the slab mutex) is
+ * inside.  A message buffer, once given to a slot, is never freed, so a
+ * reader racing a writer reads stale bytes at worst and retries.  The
+ * zone is kept across reloads (same size), its slots found again by key.
+ */
+
+
+#define NGX_HTTP_CATALOG_ZONE_NAME  "catalog"
+
+
+static ngx_int_t ngx_http_catalog_init_zone(ngx_shm_zone_t *shm_zone,
+    void *data);
+static ngx_http_catalog_slot_t *ngx_http_catalog_zone_slot(
+    ngx_http_catalog_sh_t *sh, ngx_slab_pool_t *shpool, catalog_str_t *key);
+static void ngx_http_catalog_zone_copy(ngx_http_catalog_slot_t *slot,
+    catalog_override_t *o, ngx_int_t *active);
+static void ngx_http_catalog_zone_load(ngx_shm_zone_t *shm_zone,
+    ngx_http_catalog_main_conf_t *mcf);
+static int ngx_http_catalog_zone_restore(void *data, const char *key,
+    size_t key_len, const catalog_override_t *o);
+static void ngx_http_catalog_zone_read(ngx_http_catalog_state_ctx_t *ctx,
+    const catalog_service_t *s, catalog_state_t *st);
+
+
+size_t
+ngx_http_catalog_zone_need(ngx_uint_t nservices)
+{
+    size_t      size;
+    ngx_uint_t  capacity;
+
+    capacity = 64;
+
+    while (capacity < nservices * 2) {
+        capacity *= 2;
+    }
+
+    /*
+     * slots, keys (at most 128 bytes), the slab's own pages, and room for
+     * one maintenance message per eight services
+     */
+
+    size = sizeof(ngx_http_catalog_sh_t)
+           + 2 * capacity * sizeof(ngx_http_catalog_slot_t)
+           + nservices * 128
+           + (nservices / 8 + 16) * CATALOG_MESSAGE_BYTES
+           + 64 * ngx_pagesize;
+
+    return ngx_align(size, 1024 * 1024);
+}
+
+
+char *
+ngx_http_catalog_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_catalog_main_conf_t  *mcf = conf;
+
+    ssize_t     size;
+    ngx_str_t  *value, s;
+
+    if (mcf->zone_size != NGX_CONF_UNSET_SIZE) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strncmp(value[1].data, "size=", 5) != 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid parameter \"%V\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    s.data = value[1].data + 5;
+    s.len = value[1].len - 5;
+
+    size = ngx_parse_size(&s);
+
+    if (size == NGX_ERROR || size < (ssize_t) (8 * ngx_pagesize)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid zone size \"%V\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    mcf->zone_size = size;
+
+    return NGX_CONF_OK;
+}
+
+
+ngx_int_t
+ngx_http_catalog_zone_add(ngx_conf_t *cf, ngx_http_catalog_main_conf_t *mcf)
+{
+    size_t           need;
+    ngx_str_t        name;
+    ngx_shm_zone_t  *shm_zone;
+
+    need = ngx_http_catalog_zone_need(mcf->catalog->nservices);
+
+    if (mcf->zone_size == NGX_CONF_UNSET_SIZE) {
+
+        /* without catalog_zone, room for the catalog to grow */
+
+        mcf->zone_size = ngx_http_catalog_zone_need(
+                                         mcf->catalog->nservices + 1024);
+
+    } else if (mcf->zone_size < need) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "catalog_zone size=%uzk is too small for %ui "
+                           "services: it needs size=%uzk or more",
+                           mcf->zone_size / 1024,
+                           (ngx_uint_t) mcf->catalog->nservices,
+                           need / 1024);
+        return NGX_ERROR;
+    }
+
+    mcf->slots = ngx_pcalloc(cf->pool, (mcf->catalog->nservices + 1)
+                                       * sizeof(ngx_http_catalog_slot_t *));
+    if (mcf->slots == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_str_set(&name, NGX_HTTP_CATALOG_ZONE_NAME);
+
+    shm_zone = ngx_shared_memory_add(cf, &name, mcf->zone_size,
+                                     &ngx_http_catalog_module);
+    if (shm_zone == NULL) {
+        return NGX_ERROR;
+    }
+
+    shm_zone->init = ngx_http_catalog_init_zone;
+    shm_zone->data = mcf;
+
+    mcf->shm_zone = shm_zone;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_catalog_init_zone(ngx_shm_zone_t *shm_zone, void *data)
+{
+    ngx_http_catalog_main_conf_t  *omcf = data;
+
+    size_t                         len;
+    ngx_uint_t                     i, capacity;
+    catalog_t                     *cat;
+    ngx_slab_pool_t               *shpool;
+    ngx_http_catalog_sh_t         *sh;
+    ngx_http_catalog_main_conf_t  *mcf;
+
+    mcf = shm_zone->data;
+    cat = mcf->catalog;
+    shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
+
+    if (omcf) {
+        /* a reload: the zone and its overrides stay */
+        sh = omcf->sh;
+
+    } else if (shm_zone->shm.exists) {
+        sh = shpool->data;
+
+    } else {
+        /* the slots take at most half the zone */
+
+        capacity = 64;
+
+        while (2 * capacity * sizeof(ngx_http_catalog_slot_t)
+               <= shm_zone->shm.size / 2)
+        {
+            capacity *= 2;
+        }
+
+        sh = ngx_slab_calloc(shpool, sizeof(ngx_http_catalog_sh_t)
+                             + capacity * sizeof(ngx_http_catalog_slot_t));
+        if (sh == NULL) {
+            return NGX_ERROR;
+        }
+
+        sh->capacity = capacity;
+        shpool->data = sh;
+
+        len = sizeof(" in catalog zone \"\"") + shm_zone->shm.name.len;
+
+        shpool->log_ctx = ngx_slab_alloc(shpool, len);
+        if (shpool->log_ctx == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_sprintf(shpool->log_ctx, " in catalog zone \"%V\"%Z",
+                    &shm_zone->shm.name);
+    }
+
+    mcf->sh = sh;
+    mcf->shpool = shpool;
+
+    /* find or make the slot of every service of this configuration */
+
+    ngx_shmtx_lock(&shpool->mutex);
+
+    for (i = 0; i < cat->nservices; i++) {
+        mcf->slots[i] = ngx_http_catalog_zone_slot(sh, shpool,
+                                                   &cat->services[i]->key);
+        if (mcf->slots[i] == NULL) {
+            ngx_shmtx_unlock(&shpool->mutex);
+            ngx_log_error(NGX_LOG_EMERG, shm_zone->shm.log, 0,
+                          "catalog zone \"%V\" is full: %ui services, "
+                          "%uz bytes; set catalog_zone size=%uzk",
+                          &shm_zone->shm.name,
+                          (ngx_uint_t) cat->nservices, shm_zone->shm.size,
+                          ngx_http_catalog_zone_need(2 * cat->nservices)
+                          / 1024);
+            return NGX_ERROR;
+        }
+    }
+
+    ngx_shmtx_unlock(&shpool->mutex);
+
+    if (omcf == NULL && !shm_zone->shm.exists) {
+        ngx_http_catalog_zone_load(shm_zone, mcf);
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_http_catalog_slot_t *
+ngx_http_catalog_zone_slot(ngx_http_catalog_sh_t *sh, ngx_slab_pool_t *shpool,
+    catalog_str_t *key)
+{
+    u_char                   *p;
+    uint32_t                  hash;
+    ngx_uint_t                i, mask;
+    ngx_http_catalog_slot_t  *slot;
+
+    if (sh->used * 2 >= sh->capacity) {
+        return NULL;
+    }
+
+    hash = ngx_crc32_short((u_char *) key->data, key->len);
+    mask = sh->capacity - 1;
+
+    for (i = hash & mask; /* void */ ; i = (i + 1) & mask) {
+        slot = &sh->slots[i];
+
+        if (slot->key == NULL) {
+            break;
+        }
+
+        if (slot->key_len == key->len
+            && ngx_memcmp(slot->key, key->data, key->len) == 0)
+        {
+            return slot;
+        }
+    }
+
+    p = ngx_slab_alloc_locked(shpool, key->len);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(p, key->data, key->len);
+
+    slot->key_len = key->len;
+    slot->key = p;
+    sh->used++;
+
+    return slot;
+}
+
+
+ngx_int_t
+ngx_http_catalog_zone_get(ngx_http_catalog_main_conf_t *mcf,
+    const catalog_service_t *s, catalog_override_t *o)
+{
+    ngx_int_t                 active;
+    ngx_http_catalog_slot_t  *slot;
+
+    if (mcf->slots == NULL || (slot = mcf->slots[s->index]) == NULL) {
+        return 0;
+    }
+
+    ngx_http_catalog_zone_copy(slot, o, &active);
+
+    if (active && o->until && o->until <= (int64_t) ngx_time()) {
+        /* the end time has passed: back to the manifest's status */
+        return 0;
+    }
+
+    return active;
+}
+
+
+static void
+ngx_http_catalog_zone_copy(ngx_http_catalog_slot_t *slot,
+    catalog_override_t *o, ngx_int_t *active)
+{
+    size_t        len;
+    ngx_uint_t    tries;
+    ngx_atomic_t  seq;
+
+    for (tries = 0; /* void */ ; tries++) {
+
+        seq = slot->seq;
+        ngx_memory_barrier();
+
+        if (seq & 1) {
+            /* a writer is inside: it holds the slot for a few copies */
+            if (tries > 64) {
+                ngx_sched_yield();
+            }
+
+            ngx_cpu_pause();
+            continue;
+        }
+
+        *active = slot->active;
+
+        if (*active) {
+            o->status = slot->status;
+            o->until = slot->until;
+            o->updated_at = slot->updated_at;
+
+            len = ngx_min(slot->message_len, CATALOG_MESSAGE_BYTES);
+            if (len) {
+                ngx_memcpy(o->message, slot->message, len);
+            }
+
+            o->message_len = len;
+
+            len = ngx_min(slot->updated_by_len, CATALOG_TOKEN_NAME_MAX);
+            ngx_memcpy(o->updated_by, slot->updated_by, len);
+            o->updated_by_len = len;
+        }
+
+        ngx_memory_barrier();
+
+        if (slot->seq == seq) {
+            return;
+        }
+    }
+}
+
+
+ngx_int_t
+ngx_http_catalog_zone_set(ngx_http_catalog_main_conf_t *mcf,
+    const catalog_service_t *s, const catalog_override_t *o)
+{
+    ngx_http_catalog_slot_t  *slot;
+
+    if (mcf->slots == NULL || (slot = mcf->slots[s->index]) == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_shmtx_lock(&mcf->shpool->mutex);
+
+    if (o && o->message_len && slot->message == NULL) {
+        slot->message = ngx_slab_alloc_locked(mcf->shpool,
+                                              CATALOG_MESSAGE_BYTES);
+        if (slot->message == NULL) {
+            ngx_shmtx_unlock(&mcf->shpool->mutex);
+            return NGX_ERROR;
+        }
+    }
+
+    slot->seq++;
+    ngx_memory_barrier();
+
+    if (o) {
+        slot->active = 1;
+        slot->status = o->status;
+        slot->until = o->until;
+        slot->updated_at = o->updated_at;
+        slot->message_len = o->message_len;
+
+        if (o->message_len) {
+            ngx_memcpy(slot->message, o->message, o->message_len);
+        }
+
+        slot->updated_by_len = o->updated_by_len;
+        ngx_memcpy(slot->updated_by, o->updated_by, o->updated_by_len);
+
+    } else {
+        slot->active = 0;
+        slot->message_len = 0;
+    }
+
+    ngx_memory_barrier();
+    slot->seq++;
+
+    mcf->sh->generation++;
+
+    ngx_shmtx_unlock(&mcf->shpool->mutex);
+
+    return NGX_OK;
+}
+
+
+ngx_uint_t
+ngx_http_catalog_zone_generation(ngx_http_catalog_main_conf_t *mcf)
+{
+    return mcf->sh ? mcf->sh->generation : 0;
+}
+
+
+void
+ngx_http_catalog_zone_state(void *data, const catalog_service_t *s,
+    catalog_state_t *st)
+{
+    ngx_http_catalog_state_ctx_t  *ctx = data;
+
+    ngx_uint_t                      i;
+    ngx_http_catalog_state_seen_t  *seen;
+
+    if (ctx->seen) {
+        seen = ctx->seen->elts;
+
+        for (i = 0; i < ctx->seen->nelts; i++) {
+            if (seen[i].service == s) {
+                *st = seen[i].state;
+                return;
+            }
+        }
+    }
+
+    ngx_http_catalog_zone_read(ctx, s, st);
+
+    if (ctx->seen == NULL) {
+        ctx->seen = ngx_array_create(ctx->pool, 4,
+                                     sizeof(ngx_http_catalog_state_seen_t));
+        if (ctx->seen == NULL) {
+            return;
+        }
+    }
+
+    seen = ngx_array_push(ctx->seen);
+    if (seen) {
+        seen->service = s;
+        seen->state = *st;
+    }
+}
+
+
+static void
+ngx_http_catalog_zone_read(ngx_http_catalog_state_ctx_t *ctx,
+    const catalog_service_t *s, catalog_state_t *st)
+{
+    char                *p;
+    catalog_override_t   o;
+
+    if (!ngx_http_catalog_zone_get(ctx->mcf, s, &o)
+        || s->status == CATALOG_STATUS_RETIRED)
+    {
+        catalog_state(NULL, s, st);
+        return;
+    }
+
+    st->status = o.status;
+    st->message.data = "";
+    st->message.len = 0;
+    st->until.data = "";
+    st->until.len = 0;
+    st->until_time = 0;
+
+    if (o.status != CATALOG_STATUS_MAINTENANCE) {
+        return;
+    }
+
+    if (o.message_len) {
+        p = ngx_pnalloc(ctx->pool, o.message_len);
+
+        if (p) {
+            ngx_memcpy(p, o.message, o.message_len);
+            st->message.data = p;
+            st->message.len = o.message_len;
+        }
+
+    } else {
+        st->message = s->maintenance_message;
+    }
+
+    if (o.until) {
+        p = ngx_pnalloc(ctx->pool, CATALOG_TIME_LEN + 1);
+
+        if (p) {
+            st->until.len = catalog_time_format(o.until, p);
+            st->until.data = p;
+            st->until_time = o.until;
+        }
+    }
+}
+
+
+void
+ngx_http_catalog_state_fn(ngx_http_request_t *r, catalog_state_fn_t *fn,
+    ngx_http_catalog_state_ctx_t *ctx)
+{
+    ctx->mcf = ngx_http_get_module_main_conf(r, ngx_http_catalog_module);
+    ctx->pool = r->pool;
+    ctx->seen = NULL;
+
+    fn->handler = ngx_http_catalog_zone_state;
+    fn->ctx = ctx;
+}
+
+
+catalog_status_e
+ngx_http_catalog_zone_status(void *data, const catalog_service_t *s)
+{
+    ngx_http_catalog_main_conf_t  *mcf = data;
+
+    catalog_override_t  o;
+
+    if (s->status == CATALOG_STATUS_RETIRED
+        || !ngx_http_catalog_zone_get(mcf, s, &o))
+    {
+        return s->status;
+    }
+
+    return o.status;
+}
+
+
+static void
+ngx_http_catalog_zone_load(ngx_shm_zone_t *shm_zone,
+    ngx_http_catalog_main_conf_t *mcf)
+{
+    char      err[CATALOG_ERROR_LEN];
+    unsigned  skipped;
+
+    if (mcf->state_file.len == 0) {
+        return;
+    }
+
+    /* a damaged file is reported and ignored: nginx starts anyway */
+
+    skipped = 0;
+
+    if (catalog_state_read((char *) mcf->state_file.data,
+                           ngx_http_catalog_zone_restore, mcf, &skipped,
+                           err, sizeof(err))
+        != 0)
+    {
+        ngx_log_error(NGX_LOG_ERR, shm_zone->shm.log, 0,
+                      "catalog: %s; starting without runtime overrides",
+                      err);
+        return;
+    }
+
+    if (skipped) {
+        ngx_log_error(NGX_LOG_WARN, shm_zone->shm.log, 0,
+                      "catalog: state file \"%V\": %ui invalid entries "
+                      "ignored", &mcf->state_file, (ngx_uint_t) skipped);
+    }
+}
+
+
+static int
+ngx_http_catalog_zone_restore(void *data, const char *key, size_t key_len,
+    const catalog_override_t *o)
+{
+    ngx_http_catalog_main_conf_t  *mcf = data;
+
+    catalog_service_t  *s;
+
+    s = catalog_find_service(mcf->catalog, key, key_len);
+
+    /* a service no longer in the manifests keeps nothing */
+
+    if (s == NULL || s->status == CATALOG_STATUS_RETIRED) {
+        return 0;
+    }
+
+    (void) ngx_http_catalog_zone_set(mcf, s, o);
+
+    return 0;
+}
