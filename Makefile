@@ -3,7 +3,9 @@
 #
 #   make          build/ngx_http_catalog_module.so
 #   make run      the demo catalog on http://127.0.0.1:8080/
-#   make test     cmocka unit tests, then the nginx tests (prove)
+#   make test     cmocka unit tests, the nginx tests (prove), the portal
+#                 in headless chromium
+#   make token    a token for the admin API (AGENCY=..., NAME=...)
 #   make clean
 
 SHELL      := /bin/bash
@@ -18,7 +20,7 @@ SRCS       := $(wildcard ngx_module/*.c) $(wildcard include/*.h) config
 # Debian packages the build, the demo and the tests need
 DEB_BUILD  := nginx nginx-dev libhiredis-dev libjansson-dev gcc make
 DEB_TEST   := libcmocka-dev libtest-base-perl libwww-perl libjson-perl \
-              curl
+              curl openssl chromium fonts-dejavu-core
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 all: $(MODULE)
@@ -58,15 +60,31 @@ unit: deps
 	$(MAKE) -C lua-free-tests/unit check
 
 prove: deps $(MODULE)
+	cd lua-free-tests/openapi && { [ node_modules -nt package-lock.json ] \
+	    || npm ci --no-audit --no-fund --loglevel=error; }
 	TEST_NGINX_BINARY=$(NGINX) TEST_NGINX_LOAD_MODULES=$(MODULE) \
 	    prove -I lua-free-tests/lib -r lua-free-tests/t
+
+# a token for the admin API: make token AGENCY=dukcapil NAME=ops-dukcapil
+TOKENS     ?= /etc/nginx/catalog-tokens.json
+
+token:
+	@test -n "$(AGENCY)" -a -n "$(NAME)" \
+	    || { echo "usage: make token AGENCY=id|'*' NAME=name" \
+	              "[TOKENS=$(TOKENS)]" >&2; exit 2; }
+	@sh conf/catalog-token '$(AGENCY)' '$(NAME)' '$(TOKENS)'
+
+# the portal in Debian's headless chromium (playwright-core, axe-core)
+browser: deps $(MODULE)
+	bash lua-free-tests/browser/run.sh
 
 test: deps
 	$(MAKE) unit
 	$(MAKE) prove
+	$(MAKE) browser
 
 clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C lua-free-tests/unit clean
 
-.PHONY: all deps run unit prove test clean
+.PHONY: all deps run unit prove browser test token clean
