@@ -57,7 +57,8 @@ run: deps $(MODULE)
 	bash conf/demo/run.sh $(MODULE)
 
 unit: deps
-	$(MAKE) -C lua-free-tests/unit check
+	$(MAKE) -j2 -C lua-free-tests/unit all
+	$(MAKE) -C lua-free-tests/unit check < /dev/null
 
 prove: deps $(MODULE)
 	cd lua-free-tests/openapi && { [ node_modules -nt package-lock.json ] \

@@ -42,9 +42,18 @@ mkdir -p "$prefix/logs" "$prefix/tmp/body" "$prefix/tmp/proxy" \
 
 esc() { printf '%s' "$1" | sed -e 's/[\\|&]/\\&/g'; }
 
+# Started as root, nginx runs its workers as "nobody", which cannot read a
+# checkout in a private directory (mktemp -d, a home): the demo's workers
+# then run as the user who started it.  Never do this in production.
+user=
+if [ "$(id -u)" = 0 ]; then
+    user="user root;"
+fi
+
 sed -e "s|@PREFIX@|$(esc "$prefix")|g" \
     -e "s|@MODULE@|$(esc "$module")|g" \
     -e "s|@CONF@|$(esc "$conf")|g" \
+    -e "s|@USER@|$user|g" \
     "$conf/demo/nginx.conf.in" > "$prefix/nginx.conf"
 
 "$nginx" -e stderr -p "$prefix/" -c "$prefix/nginx.conf" -t
