@@ -215,14 +215,14 @@ static ngx_int_t
 ngx_http_catalog_api_services(ngx_http_request_t *r,
     ngx_http_catalog_main_conf_t *mcf)
 {
-    char              err[256], *scratch;
-    u_char           *p;
-    size_t            len, n;
-    catalog_hit_t    *hits;
-    catalog_query_t   q;
-    catalog_status_fn_t            status;
-    catalog_state_fn_t             fn;
-    ngx_http_catalog_state_ctx_t   sctx;
+    char                          err[256], *scratch;
+    u_char                       *p;
+    size_t                        len, n;
+    catalog_hit_t                *hits;
+    catalog_query_t               q;
+    catalog_state_fn_t            fn;
+    catalog_status_fn_t           status;
+    ngx_http_catalog_state_ctx_t  sctx;
 
     ngx_http_catalog_state_fn(r, &fn, &sctx);
 
@@ -269,9 +269,9 @@ static ngx_int_t
 ngx_http_catalog_api_service(ngx_http_request_t *r,
     ngx_http_catalog_main_conf_t *mcf, ngx_str_t *key)
 {
-    u_char             *p;
-    size_t              len;
-    catalog_service_t  *s;
+    u_char                        *p;
+    size_t                         len;
+    catalog_service_t             *s;
     catalog_state_fn_t             fn;
     ngx_http_catalog_state_ctx_t   sctx;
 
@@ -301,14 +301,15 @@ static ngx_int_t
 ngx_http_catalog_api_resolve(ngx_http_request_t *r,
     ngx_http_catalog_main_conf_t *mcf)
 {
-    int                  rc;
-    char                *raw, *path, *method, *host, *location, *c;
-    long                 plen;
-    size_t               rlen, mlen, hlen, llen, i;
-    u_char              *p;
-    catalog_resolve_t    res;
-    catalog_decision_t   d;
-    catalog_redirect_t  *rd;
+    int                            rc;
+    char                          *raw, *path, *method, *host, *location;
+    char                          *c;
+    long                           plen;
+    size_t                         rlen, mlen, hlen, llen, i;
+    u_char                        *p;
+    catalog_resolve_t              res;
+    catalog_decision_t             d;
+    catalog_redirect_t            *rd;
     catalog_state_fn_t             fn;
     ngx_http_catalog_state_ctx_t   sctx;
 

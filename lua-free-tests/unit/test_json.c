@@ -584,7 +584,8 @@ test_services_paging(void **state)
     c.nhits = 0;
     c.page = 1;
     c.per_page = 20;
-    check(&c, "{\"total\": 0, \"page\": 1, \"per_page\": 20, \"services\": []}");
+    check(&c, "{\"total\": 0, \"page\": 1, \"per_page\": 20, "
+              "\"services\": []}");
 
     c.page = 5;
     c.per_page = 1;
@@ -727,7 +728,8 @@ test_empty_catalog(void **state)
     c.kind = K_SERVICES;
     c.page = 1;
     c.per_page = 20;
-    check(&c, "{\"total\": 0, \"page\": 1, \"per_page\": 20, \"services\": []}");
+    check(&c, "{\"total\": 0, \"page\": 1, \"per_page\": 20, "
+              "\"services\": []}");
 
     catalog_free(cat);
 
@@ -775,7 +777,8 @@ test_resolve(void **state)
     res.outcome = "not_found";
 
     check(&c, "{\"path\": \"/tidak-ada\", \"method\": \"GET\", \"host\": null, "
-              "\"outcome\": \"not_found\", \"service\": null, \"route\": null}");
+              "\"outcome\": \"not_found\", "
+              "\"service\": null, \"route\": null}");
 
     /* a proxied service, its exact route, a host */
 
@@ -802,7 +805,8 @@ test_resolve(void **state)
     res.outcome = "method_not_allowed";
     res.route = &s->routes[0];
 
-    check(&c, "{\"path\": \"/dukcapil/ktp/x\", \"method\": \"DELETE\", \"host\": "
+    check(&c, "{\"path\": \"/dukcapil/ktp/x\", \"method\": \"DELETE\", "
+              "\"host\": "
               "null, \"outcome\": \"method_not_allowed\", \"service\": " J_KTP
               ", \"route\": {\"path\": \"/dukcapil/ktp\", \"match\": "
               "\"prefix\"}}");
@@ -913,7 +917,8 @@ test_error(void **state)
 
     c.code = 400;
     c.message = "invalid \"page\": must be a whole number from 1 to 1000000";
-    check(&c, "{\"error\": {\"code\": 400, \"message\": \"invalid \\\"page\\\": "
+    check(&c, "{\"error\": {\"code\": 400, "
+              "\"message\": \"invalid \\\"page\\\": "
               "must be a whole number from 1 to 1000000\"}}");
 
     c.code = 405;
