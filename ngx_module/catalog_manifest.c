@@ -30,6 +30,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@
 
 #include <catalog.h>
 #include <catalog_check.h>
+#include <catalog_file.h>
 #include <catalog_manifest.h>
 
 
@@ -56,8 +58,6 @@
 
 static void catalog_manifest_init(catalog_manifest_t *m, catalog_t *cat,
     const char *name, char *err, size_t errlen);
-static int catalog_manifest_read(const char *path, char **buf,
-    size_t *len);
 static int catalog_manifest_parse(catalog_manifest_t *m, json_t *root);
 static int catalog_manifest_agency(catalog_manifest_t *m, json_t *obj);
 static int catalog_manifest_service(catalog_manifest_t *m, json_t *obj,
@@ -109,7 +109,9 @@ catalog_add_file(catalog_t *cat, const char *path, char *err, size_t errlen)
     size_t               len;
     catalog_manifest_t   m;
 
-    if (catalog_manifest_read(path, &buf, &len) != 0) {
+    /* no size limit, and every failure is "cannot read" */
+
+    if (catalog_file_read(path, SIZE_MAX, &buf, &len) != 0) {
         catalog_manifest_init(&m, cat, path, err, errlen);
         return catalog_manifest_error(&m, NULL, "cannot read: %s",
                                       strerror(errno));
@@ -271,66 +273,6 @@ catalog_manifest_init(catalog_manifest_t *m, catalog_t *cat,
     if (err && errlen) {
         err[0] = '\0';
     }
-}
-
-
-static int
-catalog_manifest_read(const char *path, char **buf, size_t *len)
-{
-    int     saved;
-    char   *p, *nb;
-    FILE   *f;
-    size_t  n, size, got;
-
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        return -1;
-    }
-
-    size = 64 * 1024;
-    n = 0;
-
-    p = malloc(size);
-    if (p == NULL) {
-        fclose(f);
-        errno = ENOMEM;
-        return -1;
-    }
-
-    for ( ;; ) {
-        got = fread(p + n, 1, size - n, f);
-        n += got;
-
-        if (n < size) {
-            if (ferror(f)) {
-                saved = errno ? errno : EIO;
-                free(p);
-                fclose(f);
-                errno = saved;
-                return -1;
-            }
-
-            break;
-        }
-
-        nb = realloc(p, size * 2);
-        if (nb == NULL) {
-            free(p);
-            fclose(f);
-            errno = ENOMEM;
-            return -1;
-        }
-
-        p = nb;
-        size *= 2;
-    }
-
-    fclose(f);
-
-    *buf = p;
-    *len = n;
-
-    return 0;
 }
 
 

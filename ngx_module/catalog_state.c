@@ -39,6 +39,7 @@
 
 #include <catalog_admin.h>
 #include <catalog_check.h>
+#include <catalog_file.h>
 #include <catalog_manifest.h>
 #include <catalog_map.h>
 
@@ -49,9 +50,6 @@
 #define CATALOG_STATE_QUOTE_FILE   200      /* bytes of an echoed file */
 #define CATALOG_STATE_QUOTE_LEN    512
 #define CATALOG_STATE_REASON_LEN   1024
-
-#define CATALOG_STATE_TOO_LARGE    -2
-#define CATALOG_STATE_NOT_FILE     -3
 
 
 typedef struct {
@@ -71,7 +69,6 @@ static int catalog_state_set(json_t *obj, const char *key, json_t *v);
 static int catalog_state_save(catalog_state_ctx_t *ctx, const char *data,
     size_t len);
 static int catalog_state_sync_dir(catalog_state_ctx_t *ctx);
-static int catalog_state_load(const char *path, char **buf, size_t *len);
 static int catalog_state_root(catalog_state_ctx_t *ctx, json_t *root,
     json_t **overrides);
 static int catalog_state_entry(catalog_state_ctx_t *ctx, json_t *obj,
@@ -456,14 +453,14 @@ catalog_state_read(const char *path, catalog_state_each_pt each, void *ctx,
         err[0] = '\0';
     }
 
-    rc = catalog_state_load(path, &buf, &len);
+    rc = catalog_file_read(path, CATALOG_STATE_FILE_MAX, &buf, &len);
 
-    if (rc == CATALOG_STATE_TOO_LARGE) {
+    if (rc == CATALOG_FILE_TOO_LARGE) {
         return catalog_state_error(&sc, "is larger than %d bytes",
                                    CATALOG_STATE_FILE_MAX);
     }
 
-    if (rc == CATALOG_STATE_NOT_FILE) {
+    if (rc == CATALOG_FILE_NOT_REGULAR) {
         return catalog_state_error(&sc, "is not a regular file");
     }
 
@@ -563,111 +560,6 @@ done:
     json_decref(root);
 
     return rc;
-}
-
-
-static int
-catalog_state_load(const char *path, char **buf, size_t *len)
-{
-    int          fd, saved;
-    char        *p, *np;
-    size_t       n, size;
-    ssize_t      r;
-    struct stat  st;
-
-    /* O_NONBLOCK: opening a FIFO would wait for a writer */
-
-    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd == -1) {
-        return -1;
-    }
-
-    if (fstat(fd, &st) == -1) {
-        saved = errno;
-        close(fd);
-        errno = saved;
-        return -1;
-    }
-
-    /* a FIFO or a device could block or never end */
-
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return CATALOG_STATE_NOT_FILE;
-    }
-
-    if (st.st_size > CATALOG_STATE_FILE_MAX) {
-        close(fd);
-        return CATALOG_STATE_TOO_LARGE;
-    }
-
-    /* one byte more than the size, to see the end in one read */
-
-    size = (size_t) st.st_size + 1;
-    n = 0;
-
-    p = malloc(size);
-    if (p == NULL) {
-        close(fd);
-        errno = ENOMEM;
-        return -1;
-    }
-
-    for ( ;; ) {
-        if (n == size) {
-
-            /* the file grew while being read */
-
-            if (size > CATALOG_STATE_FILE_MAX) {
-                free(p);
-                close(fd);
-                return CATALOG_STATE_TOO_LARGE;
-            }
-
-            size *= 2;
-
-            if (size > CATALOG_STATE_FILE_MAX + 1) {
-                size = CATALOG_STATE_FILE_MAX + 1;
-            }
-
-            np = realloc(p, size);
-            if (np == NULL) {
-                free(p);
-                close(fd);
-                errno = ENOMEM;
-                return -1;
-            }
-
-            p = np;
-        }
-
-        r = read(fd, p + n, size - n);
-
-        if (r == -1) {
-            if (errno == EINTR) {
-                continue;
-            }
-
-            saved = errno;
-            free(p);
-            close(fd);
-            errno = saved;
-            return -1;
-        }
-
-        if (r == 0) {
-            break;
-        }
-
-        n += (size_t) r;
-    }
-
-    close(fd);
-
-    *buf = p;
-    *len = n;
-
-    return 0;
 }
 
 

@@ -25,18 +25,16 @@
 #endif
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
 #include <catalog_admin.h>
 #include <catalog_check.h>
+#include <catalog_file.h>
 #include <catalog_manifest.h>
 #include <catalog_map.h>
 
@@ -46,9 +44,6 @@
 #define CATALOG_TOKENS_QUOTE       64       /* bytes of an echoed value */
 #define CATALOG_TOKENS_QUOTE_FILE  200      /* bytes of an echoed file */
 #define CATALOG_TOKENS_QUOTE_LEN   512
-
-#define CATALOG_TOKENS_TOO_LARGE   -2
-#define CATALOG_TOKENS_NOT_FILE    -3
 
 
 typedef struct {
@@ -62,7 +57,6 @@ typedef struct {
 } catalog_tokens_ctx_t;
 
 
-static int catalog_tokens_read(const char *path, char **buf, size_t *len);
 static int catalog_tokens_root(catalog_tokens_ctx_t *ctx, json_t *root);
 static int catalog_tokens_entry(catalog_tokens_ctx_t *ctx, json_t *obj,
     unsigned i);
@@ -99,15 +93,15 @@ catalog_tokens_load(catalog_tokens_t *t, const char *path, char *err,
     t->tokens = NULL;
     t->ntokens = 0;
 
-    rc = catalog_tokens_read(path, &buf, &len);
+    rc = catalog_file_read(path, CATALOG_TOKENS_FILE_MAX, &buf, &len);
 
-    if (rc == CATALOG_TOKENS_TOO_LARGE) {
+    if (rc == CATALOG_FILE_TOO_LARGE) {
         return catalog_tokens_error(path, err, errlen,
                                     "is larger than %d bytes",
                                     CATALOG_TOKENS_FILE_MAX);
     }
 
-    if (rc == CATALOG_TOKENS_NOT_FILE) {
+    if (rc == CATALOG_FILE_NOT_REGULAR) {
         return catalog_tokens_error(path, err, errlen,
                                     "is not a regular file");
     }
@@ -248,111 +242,6 @@ catalog_token_allows(const catalog_token_t *tok, const char *agency,
     return len != 0
            && tok->agency.len == len
            && memcmp(tok->agency.data, agency, len) == 0;
-}
-
-
-static int
-catalog_tokens_read(const char *path, char **buf, size_t *len)
-{
-    int          fd, saved;
-    char        *p, *np;
-    size_t       n, size;
-    ssize_t      r;
-    struct stat  st;
-
-    /* O_NONBLOCK: opening a FIFO would wait for a writer */
-
-    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd == -1) {
-        return -1;
-    }
-
-    if (fstat(fd, &st) == -1) {
-        saved = errno;
-        close(fd);
-        errno = saved;
-        return -1;
-    }
-
-    /* a FIFO or a device could block or never end */
-
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return CATALOG_TOKENS_NOT_FILE;
-    }
-
-    if (st.st_size > CATALOG_TOKENS_FILE_MAX) {
-        close(fd);
-        return CATALOG_TOKENS_TOO_LARGE;
-    }
-
-    /* one byte more than the size, to see the end in one read */
-
-    size = (size_t) st.st_size + 1;
-    n = 0;
-
-    p = malloc(size);
-    if (p == NULL) {
-        close(fd);
-        errno = ENOMEM;
-        return -1;
-    }
-
-    for ( ;; ) {
-        if (n == size) {
-
-            /* the file grew while being read */
-
-            if (size > CATALOG_TOKENS_FILE_MAX) {
-                free(p);
-                close(fd);
-                return CATALOG_TOKENS_TOO_LARGE;
-            }
-
-            size *= 2;
-
-            if (size > CATALOG_TOKENS_FILE_MAX + 1) {
-                size = CATALOG_TOKENS_FILE_MAX + 1;
-            }
-
-            np = realloc(p, size);
-            if (np == NULL) {
-                free(p);
-                close(fd);
-                errno = ENOMEM;
-                return -1;
-            }
-
-            p = np;
-        }
-
-        r = read(fd, p + n, size - n);
-
-        if (r == -1) {
-            if (errno == EINTR) {
-                continue;
-            }
-
-            saved = errno;
-            free(p);
-            close(fd);
-            errno = saved;
-            return -1;
-        }
-
-        if (r == 0) {
-            break;
-        }
-
-        n += (size_t) r;
-    }
-
-    close(fd);
-
-    *buf = p;
-    *len = n;
-
-    return 0;
 }
 
 
