@@ -27,7 +27,7 @@ all: $(MODULE)
 
 $(MODULE): $(OBJS)/Makefile $(SRCS)
 	$(MAKE) -s -f $(OBJS)/Makefile -C $(BUILD)/nginx-src modules
-	cp $(OBJS)/ngx_http_catalog_module.so $@
+	cp $(OBJS)/ngx_http_catalog_module.so $@.tmp && mv -f $@.tmp $@
 
 # configure a private copy of nginx-dev's tree with Debian's own flags, so
 # that /usr/sbin/nginx accepts the module (same --with-compat signature)

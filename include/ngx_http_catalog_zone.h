@@ -33,6 +33,7 @@ struct ngx_http_catalog_slot_s {
 
 struct ngx_http_catalog_sh_s {
     ngx_atomic_t                  generation;  /* changes: the ETag */
+    int64_t                       next_expiry; /* earliest "until" ahead */
     ngx_uint_t                    capacity;    /* slots, a power of two */
     ngx_uint_t                    used;
     ngx_http_catalog_slot_t       slots[1];

@@ -459,7 +459,13 @@ ngx_http_catalog_admin_save(ngx_http_request_t *r,
     /*
      * a blocking write, on purpose: changes are rare, and the file must
      * be on disk before the change is confirmed
+     *
+     * one writer at a time: the workers share PATH.tmp; and the overrides
+     * are read under the same lock, so that a writer cannot put an older
+     * view of them over a newer one that another worker wrote meanwhile
      */
+
+    ngx_shmtx_lock(&mcf->shpool->mutex);
 
     n = 0;
 
@@ -475,13 +481,10 @@ ngx_http_catalog_admin_save(ngx_http_request_t *r,
 
         o = ngx_palloc(r->pool, sizeof(catalog_override_t));
         if (o == NULL) {
+            ngx_shmtx_unlock(&mcf->shpool->mutex);
             return;
         }
     }
-
-    /* one writer at a time: the workers share PATH.tmp */
-
-    ngx_shmtx_lock(&mcf->shpool->mutex);
 
     if (catalog_state_write((char *) mcf->state_file.data, e, n, err,
                             sizeof(err))
@@ -636,6 +639,15 @@ ngx_http_catalog_admin_error(ngx_http_request_t *r, ngx_uint_t status,
     }
 
     len = catalog_json_error((char *) p, status, message);
+
+    /* errors are admin answers too: never kept by a cache */
+
+    if (ngx_http_catalog_add_header(r, "Cache-Control", (u_char *) "no-store",
+                                    sizeof("no-store") - 1)
+        == NULL)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
     r->headers_out.status = status;
     r->headers_out.content_length_n = len;

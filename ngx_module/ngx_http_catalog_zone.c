@@ -159,6 +159,7 @@ ngx_http_catalog_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 
     size_t                         len;
     ngx_uint_t                     i, capacity;
+    ngx_time_t                    *tp;
     catalog_t                     *cat;
     ngx_slab_pool_t               *shpool;
     ngx_http_catalog_sh_t         *sh;
@@ -194,6 +195,15 @@ ngx_http_catalog_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 
         sh->capacity = capacity;
         shpool->data = sh;
+
+        /*
+         * a new zone (a start, or a new size) must not hand out the
+         * ETags of the one before: its generations start from the time
+         */
+
+        tp = ngx_timeofday();
+        sh->generation = ((ngx_atomic_uint_t) tp->sec * 1000 + tp->msec)
+                         * 1000;
 
         len = sizeof(" in catalog zone \"\"") + shm_zone->shm.name.len;
 
@@ -385,6 +395,13 @@ ngx_http_catalog_zone_set(ngx_http_catalog_main_conf_t *mcf,
         slot->active = 1;
         slot->status = o->status;
         slot->until = o->until;
+
+        if (o->until
+            && (mcf->sh->next_expiry == 0 || o->until < mcf->sh->next_expiry))
+        {
+            mcf->sh->next_expiry = o->until;
+        }
+
         slot->updated_at = o->updated_at;
         slot->message_len = o->message_len;
 
@@ -414,7 +431,52 @@ ngx_http_catalog_zone_set(ngx_http_catalog_main_conf_t *mcf,
 ngx_uint_t
 ngx_http_catalog_zone_generation(ngx_http_catalog_main_conf_t *mcf)
 {
-    return mcf->sh ? mcf->sh->generation : 0;
+    time_t                    now;
+    int64_t                   next;
+    ngx_uint_t                i;
+    ngx_http_catalog_sh_t    *sh;
+    ngx_http_catalog_slot_t  *slot;
+
+    sh = mcf->sh;
+
+    if (sh == NULL) {
+        return 0;
+    }
+
+    /*
+     * an override whose end time passed changes what the API answers:
+     * the first request after it moves the generation on, and looks for
+     * the next end time (a walk of the slots, once per expiry)
+     */
+
+    now = ngx_time();
+
+    if (sh->next_expiry == 0 || sh->next_expiry > (int64_t) now) {
+        return sh->generation;
+    }
+
+    ngx_shmtx_lock(&mcf->shpool->mutex);
+
+    if (sh->next_expiry && sh->next_expiry <= (int64_t) now) {
+        next = 0;
+
+        for (i = 0; i < sh->capacity; i++) {
+            slot = &sh->slots[i];
+
+            if (slot->active && slot->until > (int64_t) now
+                && (next == 0 || slot->until < next))
+            {
+                next = slot->until;
+            }
+        }
+
+        sh->next_expiry = next;
+        sh->generation++;
+    }
+
+    ngx_shmtx_unlock(&mcf->shpool->mutex);
+
+    return sh->generation;
 }
 
 
@@ -562,10 +624,12 @@ ngx_http_catalog_zone_load(ngx_shm_zone_t *shm_zone,
         return;
     }
 
+    /* err describes the first entry skipped: which one, and why */
+
     if (skipped) {
         ngx_log_error(NGX_LOG_WARN, shm_zone->shm.log, 0,
-                      "catalog: state file \"%V\": %ui invalid entries "
-                      "ignored", &mcf->state_file, (ngx_uint_t) skipped);
+                      "catalog: %s; %ui invalid entries ignored", err,
+                      (ngx_uint_t) skipped);
     }
 }
 
