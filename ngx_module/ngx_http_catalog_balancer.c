@@ -134,7 +134,8 @@ ngx_http_catalog_balancer(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 invalid:
 
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                       "invalid parameter \"%V\"", &value[i]);
+                       "\"catalog_balancer\": invalid parameter \"%V\"",
+                       &value[i]);
 
     return NGX_CONF_ERROR;
 }

@@ -82,7 +82,8 @@ ngx_http_catalog_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     if (ngx_strncmp(value[1].data, "size=", 5) != 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid parameter \"%V\"", &value[1]);
+                           "\"catalog_zone\": invalid parameter \"%V\"",
+                           &value[1]);
         return NGX_CONF_ERROR;
     }
 
@@ -93,7 +94,8 @@ ngx_http_catalog_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     if (size == NGX_ERROR || size < (ssize_t) (8 * ngx_pagesize)) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid zone size \"%V\"", &value[1]);
+                           "\"catalog_zone\": invalid zone size \"%V\"",
+                           &value[1]);
         return NGX_CONF_ERROR;
     }
 

@@ -344,7 +344,7 @@ qr/"catalog_balancer" must come before "keepalive" and replaces any other balanc
     }
 --- must_die
 --- error_log
-qr/invalid parameter "foo=1" in \S+nginx\.conf:\d+/
+qr/"catalog_balancer": invalid parameter "foo=1" in \S+nginx\.conf:\d+/
 
 
 

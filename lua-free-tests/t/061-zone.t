@@ -137,7 +137,7 @@ is(http_get('/ktp')->{status}, 503, 'in maintenance');
     catalog_zone foo;
 --- must_die
 --- error_log
-qr/\[emerg\] \d+#\d+: .*invalid parameter "foo" in \S+\/conf\/nginx\.conf:\d+$/m
+qr/\[emerg\] \d+#\d+: .*"catalog_zone": invalid parameter "foo" in \S+\/conf\/nginx\.conf:\d+$/m
 
 
 
@@ -155,7 +155,7 @@ invalid parameter "zone=1m"
     catalog_zone size=1k;
 --- must_die
 --- error_log
-qr/\[emerg\] \d+#\d+: .*invalid zone size "size=1k" in \S+\/conf\/nginx\.conf:\d+$/m
+qr/\[emerg\] \d+#\d+: .*"catalog_zone": invalid zone size "size=1k" in \S+\/conf\/nginx\.conf:\d+$/m
 
 
 
