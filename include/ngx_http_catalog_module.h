@@ -100,6 +100,10 @@ ngx_int_t ngx_http_catalog_wants_json(ngx_http_request_t *r);
 ngx_table_elt_t *ngx_http_catalog_add_header(ngx_http_request_t *r,
     char *key, u_char *value, size_t len);
 
+/* sends a whole answer: status, Content-Type and Content-Length, body */
+ngx_int_t ngx_http_catalog_send(ngx_http_request_t *r, ngx_uint_t status,
+    char *type, u_char *body, size_t len);
+
 
 extern ngx_module_t  ngx_http_catalog_module;
 

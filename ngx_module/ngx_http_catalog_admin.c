@@ -505,9 +505,6 @@ ngx_http_catalog_admin_answer(ngx_http_request_t *r, ngx_uint_t status)
 {
     u_char                        *p, *q;
     size_t                         len;
-    ngx_int_t                      rc;
-    ngx_buf_t                     *b;
-    ngx_chain_t                    out;
     catalog_buf_t                  cb;
     catalog_override_t            *o;
     catalog_state_fn_t             fn;
@@ -576,13 +573,6 @@ ngx_http_catalog_admin_answer(ngx_http_request_t *r, ngx_uint_t status)
 
     q += cb.len;
 
-    r->headers_out.status = status;
-    r->headers_out.content_length_n = q - p;
-    ngx_str_set(&r->headers_out.content_type,
-                "application/json; charset=utf-8");
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
-    r->headers_out.content_type_lowcase = NULL;
-
     if (ngx_http_catalog_add_header(r, "Cache-Control", (u_char *) "no-store",
                                     sizeof("no-store") - 1)
         == NULL)
@@ -590,27 +580,8 @@ ngx_http_catalog_admin_answer(ngx_http_request_t *r, ngx_uint_t status)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    b->pos = p;
-    b->last = q;
-    b->memory = 1;
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_catalog_send(r, status, "application/json; charset=utf-8",
+                                 p, q - p);
 }
 
 
@@ -618,11 +589,9 @@ static ngx_int_t
 ngx_http_catalog_admin_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *message)
 {
-    u_char       *p;
-    size_t        len;
-    ngx_int_t     rc;
-    ngx_buf_t    *b;
-    ngx_chain_t   out;
+    u_char     *p;
+    size_t      len;
+    ngx_int_t   rc;
 
     if (r->request_body == NULL) {
         rc = ngx_http_discard_request_body(r);
@@ -649,32 +618,6 @@ ngx_http_catalog_admin_error(ngx_http_request_t *r, ngx_uint_t status,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    r->headers_out.status = status;
-    r->headers_out.content_length_n = len;
-    ngx_str_set(&r->headers_out.content_type,
-                "application/json; charset=utf-8");
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
-    r->headers_out.content_type_lowcase = NULL;
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    b->pos = p;
-    b->last = p + len;
-    b->memory = 1;
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_catalog_send(r, status, "application/json; charset=utf-8",
+                                 p, len);
 }

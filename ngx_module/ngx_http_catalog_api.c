@@ -484,12 +484,7 @@ static ngx_int_t
 ngx_http_catalog_api_send(ngx_http_request_t *r, ngx_uint_t status,
     u_char *body, size_t len)
 {
-    ngx_int_t                rc;
-    ngx_buf_t               *b;
-    ngx_chain_t              out;
     ngx_http_catalog_ctx_t  *ctx;
-
-    r->headers_out.status = status;
 
     if (ngx_http_catalog_api_headers(r) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -508,40 +503,15 @@ ngx_http_catalog_api_send(ngx_http_request_t *r, ngx_uint_t status,
         }
     }
 
-    r->headers_out.content_length_n = len;
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    b->pos = body;
-    b->last = body + len;
-    b->memory = 1;
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_catalog_send(r, status,
+                                 "application/json; charset=utf-8", body,
+                                 len);
 }
 
 
 static ngx_int_t
 ngx_http_catalog_api_headers(ngx_http_request_t *r)
 {
-    ngx_str_set(&r->headers_out.content_type,
-                "application/json; charset=utf-8");
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
-    r->headers_out.content_type_lowcase = NULL;
-
     if (ngx_http_catalog_add_header(r, "Access-Control-Allow-Origin",
                                     (u_char *) "*", 1)
         == NULL)

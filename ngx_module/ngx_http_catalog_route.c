@@ -241,10 +241,9 @@ static ngx_int_t
 ngx_http_catalog_page(ngx_http_request_t *r, ngx_http_catalog_ctx_t *ctx,
     ngx_uint_t status)
 {
+    u_char                       *p;
     size_t                        len;
-    ngx_int_t                     rc, json;
-    ngx_buf_t                    *b;
-    ngx_chain_t                   out;
+    ngx_int_t                     json;
     catalog_page_t                pg;
     ngx_http_catalog_loc_conf_t  *clcf;
 
@@ -271,34 +270,17 @@ ngx_http_catalog_page(ngx_http_request_t *r, ngx_http_catalog_ctx_t *ctx,
 
     len = json ? catalog_page_json(NULL, &pg) : catalog_page_html(NULL, &pg);
 
-    b = ngx_create_temp_buf(r->pool, len);
-    if (b == NULL) {
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    b->last += json ? catalog_page_json((char *) b->pos, &pg)
-                    : catalog_page_html((char *) b->pos, &pg);
-
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
+    len = json ? catalog_page_json((char *) p, &pg)
+               : catalog_page_html((char *) p, &pg);
 
     if (ngx_http_discard_request_body(r) != NGX_OK) {
         r->keepalive = 0;
     }
-
-    r->headers_out.status = status;
-    r->headers_out.content_length_n = b->last - b->pos;
-
-    if (json) {
-        ngx_str_set(&r->headers_out.content_type,
-                    "application/json; charset=utf-8");
-
-    } else {
-        ngx_str_set(&r->headers_out.content_type, "text/html; charset=utf-8");
-    }
-
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
-    r->headers_out.content_type_lowcase = NULL;
 
     if (ngx_http_catalog_add_header(r, "Vary", (u_char *) "Accept",
                                     sizeof("Accept") - 1)
@@ -307,11 +289,45 @@ ngx_http_catalog_page(ngx_http_request_t *r, ngx_http_catalog_ctx_t *ctx,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    return ngx_http_catalog_send(r, status,
+                                 json ? "application/json; charset=utf-8"
+                                      : "text/html; charset=utf-8",
+                                 p, len);
+}
+
+
+ngx_int_t
+ngx_http_catalog_send(ngx_http_request_t *r, ngx_uint_t status,
+    char *type, u_char *body, size_t len)
+{
+    ngx_int_t     rc;
+    ngx_buf_t    *b;
+    ngx_chain_t   out;
+
+    r->headers_out.status = status;
+    r->headers_out.content_length_n = len;
+
+    r->headers_out.content_type.data = (u_char *) type;
+    r->headers_out.content_type.len = ngx_strlen(type);
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    r->headers_out.content_type_lowcase = NULL;
+
     rc = ngx_http_send_header(r);
 
     if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
         return rc;
     }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->pos = body;
+    b->last = body + len;
+    b->memory = len ? 1 : 0;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
 
     out.buf = b;
     out.next = NULL;
