@@ -44,6 +44,9 @@ int catalog_check_is_service_key(const char *s, size_t len);
 /* a method: an RFC 9110 token of 1 to 32 bytes, letters in uppercase */
 int catalog_check_is_method(const char *s, size_t len);
 
+/* a token's name: [A-Za-z0-9._-]{1,64}, safe to write to a log as it is */
+int catalog_check_is_token_name(const char *s, size_t len);
+
 /*
  * a host name or an IPv4 address: labels of letters, digits, "-" and "_"
  * joined by single dots, no trailing dot; 253 bytes, labels 63

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <catalog_admin.h>
 #include <catalog_check.h>
 
 
@@ -524,4 +525,30 @@ catalog_check_find(const char *p, const char *end, char c)
     }
 
     return NULL;
+}
+
+
+int
+catalog_check_is_token_name(const char *s, size_t len)
+{
+    char    c;
+    size_t  i;
+
+    if (len == 0 || len > CATALOG_TOKEN_NAME_MAX) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        c = s[i];
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+            || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')
+        {
+            continue;
+        }
+
+        return 0;
+    }
+
+    return 1;
 }

@@ -77,7 +77,6 @@ static int catalog_state_text(catalog_state_ctx_t *ctx, json_t *obj,
     const char *name, int required, const char **s, size_t *len);
 static int catalog_state_time(catalog_state_ctx_t *ctx, json_t *obj,
     const char *name, int required, int64_t *t);
-static int catalog_state_is_name(const char *s, size_t len);
 static const char *catalog_state_quote(catalog_state_ctx_t *ctx,
     const char *s, size_t len);
 static const char *catalog_state_quote_path(catalog_state_ctx_t *ctx,
@@ -714,7 +713,7 @@ catalog_state_entry(catalog_state_ctx_t *ctx, json_t *obj, const char **key,
         return -1;
     }
 
-    if (blen && !catalog_state_is_name(b, blen)) {
+    if (blen && !catalog_check_is_token_name(b, blen)) {
         return catalog_state_reason(ctx, "invalid \"updated_by\" \"%s\"",
                                     catalog_state_quote(ctx, b, blen));
     }
@@ -805,33 +804,6 @@ catalog_state_time(catalog_state_ctx_t *ctx, json_t *obj, const char *name,
     return 0;
 }
 
-
-static int
-catalog_state_is_name(const char *s, size_t len)
-{
-    size_t  i;
-    char    c;
-
-    /* a token name: [A-Za-z0-9._-]{1,64}, as the tokens file has it */
-
-    if (len == 0 || len > CATALOG_TOKEN_NAME_MAX) {
-        return 0;
-    }
-
-    for (i = 0; i < len; i++) {
-        c = s[i];
-
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-            || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')
-        {
-            continue;
-        }
-
-        return 0;
-    }
-
-    return 1;
-}
 
 
 static const char *

@@ -68,7 +68,6 @@ static int catalog_tokens_name(catalog_tokens_ctx_t *ctx, json_t *obj,
     unsigned i, catalog_token_t *tok);
 static json_t *catalog_tokens_string(catalog_tokens_ctx_t *ctx, json_t *obj,
     unsigned i, const char *key);
-static int catalog_tokens_is_name(const char *s, size_t len);
 static int catalog_tokens_hex(int c);
 static const char *catalog_tokens_quote(catalog_tokens_ctx_t *ctx,
     const char *s, size_t len);
@@ -497,7 +496,7 @@ catalog_tokens_name(catalog_tokens_ctx_t *ctx, json_t *obj, unsigned i,
                                     "bytes", i, CATALOG_TOKEN_NAME_MAX);
     }
 
-    if (!catalog_tokens_is_name(p, len)) {
+    if (!catalog_check_is_token_name(p, len)) {
         return catalog_tokens_error(ctx->name, ctx->err, ctx->errlen,
                                     "tokens[%u].name: invalid name \"%s\": "
                                     "must have only letters, digits, \".\", "
@@ -560,33 +559,6 @@ catalog_tokens_string(catalog_tokens_ctx_t *ctx, json_t *obj, unsigned i,
     return v;
 }
 
-
-static int
-catalog_tokens_is_name(const char *s, size_t len)
-{
-    size_t  i;
-    char    c;
-
-    /* [A-Za-z0-9._-]{1,64}: safe to log as it is */
-
-    if (len == 0 || len > CATALOG_TOKEN_NAME_MAX) {
-        return 0;
-    }
-
-    for (i = 0; i < len; i++) {
-        c = s[i];
-
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-            || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')
-        {
-            continue;
-        }
-
-        return 0;
-    }
-
-    return 1;
-}
 
 
 static int
