@@ -635,6 +635,9 @@
     /* The dialog closed (close button, Escape or Back): tidy the history
      * and give the focus back. */
     function onDetailClosed() {
+        /* "close" is a queued event: Forward may have opened the detail
+         * again before it arrives; that newer view must stay */
+        if (el.detail.open) { return; }
         if (detailCtl) { detailCtl.abort(); detailCtl = null; }
         detailSeq++;
         if (parseHash()) {

@@ -103,6 +103,12 @@ test('Back closes the detail; the hash link opens it', T, async () => {
     assert.equal(await isFocused(button), true);
     await page.goForward();
     await waitForDetail(page, 'Akta Kelahiran');
+    // Back and at once Forward: the late "close" event of Back must not
+    // spoil the detail that Forward opened again
+    await page.goBack();
+    await page.goForward();
+    await waitForDetail(page, 'Akta Kelahiran');
+    assert.equal(new URL(page.url()).hash, '#layanan/dukcapil/akta-kelahiran');
     await context.close();
 });
 
