@@ -20,7 +20,7 @@ SRCS       := $(wildcard ngx_module/*.c) $(wildcard include/*.h) config
 # Debian packages the build, the demo and the tests need
 DEB_BUILD  := nginx nginx-dev libhiredis-dev libjansson-dev gcc make
 DEB_TEST   := libcmocka-dev libtest-base-perl libwww-perl libjson-perl \
-              curl openssl chromium fonts-dejavu-core
+              curl openssl chromium fonts-dejavu-core prometheus
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 all: $(MODULE)

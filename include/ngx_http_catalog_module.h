@@ -14,6 +14,7 @@
 
 #include <catalog.h>
 #include <catalog_admin.h>
+#include <catalog_metrics.h>
 
 
 typedef struct {
@@ -58,6 +59,8 @@ typedef struct {
     ngx_slab_pool_t              *shpool;
     ngx_http_catalog_sh_t        *sh;
     ngx_http_catalog_slot_t     **slots;       /* by service index */
+    catalog_stats_t             **agency_stats;  /* by agency index */
+    time_t                        loaded_at;
 
     catalog_tokens_t             *tokens;      /* catalog_admin_tokens */
     ngx_str_t                     state_file;
@@ -67,6 +70,7 @@ typedef struct {
 typedef struct {
     ngx_flag_t                    route;
     ngx_str_t                     portal_url;
+    ngx_uint_t                    per_service;  /* catalog_metrics */
 } ngx_http_catalog_loc_conf_t;
 
 
@@ -85,6 +89,11 @@ typedef struct {
 
 
 ngx_int_t ngx_http_catalog_route_init(ngx_conf_t *cf);
+ngx_int_t ngx_http_catalog_status_init(ngx_conf_t *cf);
+char *ngx_http_catalog_status(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_catalog_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 ngx_int_t ngx_http_catalog_add_variables(ngx_conf_t *cf);
 int ngx_http_catalog_resolve_backend(void *data, catalog_service_t *service,
     catalog_backend_t *backend, char *err, size_t errlen);

@@ -14,6 +14,7 @@
 
 #include <ngx_http_catalog_module.h>
 #include <catalog_admin.h>
+#include <catalog_metrics.h>
 
 
 struct ngx_http_catalog_slot_s {
@@ -28,6 +29,7 @@ struct ngx_http_catalog_slot_s {
     size_t                        message_len;
     size_t                        updated_by_len;
     u_char                        updated_by[CATALOG_TOKEN_NAME_MAX];
+    catalog_stats_t              *stats;       /* counters, never freed */
 };
 
 
@@ -36,6 +38,7 @@ struct ngx_http_catalog_sh_s {
     int64_t                       next_expiry; /* earliest "until" ahead */
     ngx_uint_t                    capacity;    /* slots, a power of two */
     ngx_uint_t                    used;
+    catalog_stats_t               unmatched;   /* no service matched */
     ngx_http_catalog_slot_t       slots[1];
 };
 
@@ -58,7 +61,7 @@ typedef struct {
 } ngx_http_catalog_state_ctx_t;
 
 
-size_t ngx_http_catalog_zone_need(ngx_uint_t nservices);
+size_t ngx_http_catalog_zone_need(ngx_uint_t nkeys);
 char *ngx_http_catalog_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 ngx_int_t ngx_http_catalog_zone_add(ngx_conf_t *cf,
     ngx_http_catalog_main_conf_t *mcf);
@@ -79,6 +82,16 @@ void ngx_http_catalog_zone_state(void *data, const catalog_service_t *s,
     catalog_state_t *st);
 catalog_status_e ngx_http_catalog_zone_status(void *data,
     const catalog_service_t *s);
+/* counters: an atomic add each, no lock */
+void ngx_http_catalog_zone_count(ngx_http_catalog_main_conf_t *mcf,
+    const catalog_service_t *s, ngx_uint_t outcome);
+void ngx_http_catalog_zone_upstream(ngx_http_catalog_main_conf_t *mcf,
+    const catalog_service_t *s, ngx_uint_t status, ngx_msec_t ms);
+
+/* a copy of every counter and status, from the request pool */
+ngx_int_t ngx_http_catalog_zone_report(ngx_http_catalog_main_conf_t *mcf,
+    ngx_pool_t *pool, ngx_uint_t per_service, catalog_report_t *rep);
+
 void ngx_http_catalog_state_fn(ngx_http_request_t *r,
     catalog_state_fn_t *fn, ngx_http_catalog_state_ctx_t *ctx);
 

@@ -85,6 +85,20 @@ static ngx_command_t  ngx_http_catalog_commands[] = {
       0,
       NULL },
 
+    { ngx_string("catalog_status"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_catalog_status,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("catalog_metrics"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS|NGX_CONF_TAKE1,
+      ngx_http_catalog_metrics,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("catalog_portal_url"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_str_slot,
@@ -189,6 +203,8 @@ ngx_http_catalog_init_main_conf(ngx_conf_t *cf, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    mcf->loaded_at = ngx_time();
+
     if (ngx_http_catalog_zone_add(cf, mcf) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
@@ -232,6 +248,7 @@ ngx_http_catalog_create_loc_conf(ngx_conf_t *cf)
      * set by ngx_pcalloc():
      *
      *     clcf->portal_url = { 0, NULL };
+     *     clcf->per_service = 0;
      */
 
     clcf->route = NGX_CONF_UNSET;
@@ -337,6 +354,10 @@ ngx_http_catalog_preconfiguration(ngx_conf_t *cf)
 static ngx_int_t
 ngx_http_catalog_postconfiguration(ngx_conf_t *cf)
 {
-    return ngx_http_catalog_route_init(cf);
+    if (ngx_http_catalog_route_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_catalog_status_init(cf);
 }
 

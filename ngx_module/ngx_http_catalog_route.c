@@ -94,6 +94,9 @@ ngx_http_catalog_route_handler(ngx_http_request_t *r)
 
     route = d->match.route;
 
+    ngx_http_catalog_zone_count(mcf, route ? route->service : NULL,
+                                catalog_metrics_outcome(d->outcome));
+
     if (route) {
         ctx->route = route;
         ctx->service = route->service;

@@ -19,7 +19,15 @@
  * inside.  A message buffer, once given to a slot, is never freed, so a
  * reader racing a writer reads stale bytes at worst and retries.  The
  * zone is kept across reloads (same size), its slots found again by key.
+ *
+ * Slots are keyed by service ("agency/service") and by agency ("agency"):
+ * each has counters that requests add to atomically and that the status
+ * and metrics handlers copy out.
  */
+
+
+typedef char  ngx_http_catalog_counter_check_t
+    [sizeof(catalog_counter_t) == sizeof(ngx_atomic_uint_t) ? 1 : -1];
 
 
 #define NGX_HTTP_CATALOG_ZONE_NAME  "catalog"
@@ -37,29 +45,37 @@ static int ngx_http_catalog_zone_restore(void *data, const char *key,
     size_t key_len, const catalog_override_t *o);
 static void ngx_http_catalog_zone_read(ngx_http_catalog_state_ctx_t *ctx,
     const catalog_service_t *s, catalog_state_t *st);
+static void ngx_http_catalog_zone_copy_stats(catalog_stats_t *dst,
+    catalog_stats_t *src);
 
 
 size_t
-ngx_http_catalog_zone_need(ngx_uint_t nservices)
+ngx_http_catalog_zone_need(ngx_uint_t nkeys)
 {
-    size_t      size;
+    size_t      size, stats;
     ngx_uint_t  capacity;
 
     capacity = 64;
 
-    while (capacity < nservices * 2) {
+    while (capacity < nkeys * 2) {
         capacity *= 2;
     }
 
+    /* the slab gives a power of two */
+
+    for (stats = 8; stats < sizeof(catalog_stats_t); stats *= 2) {
+        /* void */
+    }
+
     /*
-     * slots, keys (at most 128 bytes), the slab's own pages, and room for
-     * one maintenance message per eight services
+     * slots, keys (at most 128 bytes), counters, the slab's own pages,
+     * and room for one maintenance message per eight keys
      */
 
     size = sizeof(ngx_http_catalog_sh_t)
            + 2 * capacity * sizeof(ngx_http_catalog_slot_t)
-           + nservices * 128
-           + (nservices / 8 + 16) * CATALOG_MESSAGE_BYTES
+           + nkeys * (128 + stats)
+           + (nkeys / 8 + 16) * CATALOG_MESSAGE_BYTES
            + 64 * ngx_pagesize;
 
     return ngx_align(size, 1024 * 1024);
@@ -110,16 +126,17 @@ ngx_http_catalog_zone_add(ngx_conf_t *cf, ngx_http_catalog_main_conf_t *mcf)
 {
     size_t           need;
     ngx_str_t        name;
+    ngx_uint_t       nkeys;
     ngx_shm_zone_t  *shm_zone;
 
-    need = ngx_http_catalog_zone_need(mcf->catalog->nservices);
+    nkeys = mcf->catalog->nservices + mcf->catalog->nagencies;
+    need = ngx_http_catalog_zone_need(nkeys);
 
     if (mcf->zone_size == NGX_CONF_UNSET_SIZE) {
 
         /* without catalog_zone, room for the catalog to grow */
 
-        mcf->zone_size = ngx_http_catalog_zone_need(
-                                         mcf->catalog->nservices + 1024);
+        mcf->zone_size = ngx_http_catalog_zone_need(nkeys + 1024);
 
     } else if (mcf->zone_size < need) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -134,6 +151,12 @@ ngx_http_catalog_zone_add(ngx_conf_t *cf, ngx_http_catalog_main_conf_t *mcf)
     mcf->slots = ngx_pcalloc(cf->pool, (mcf->catalog->nservices + 1)
                                        * sizeof(ngx_http_catalog_slot_t *));
     if (mcf->slots == NULL) {
+        return NGX_ERROR;
+    }
+
+    mcf->agency_stats = ngx_pcalloc(cf->pool, (mcf->catalog->nagencies + 1)
+                                              * sizeof(catalog_stats_t *));
+    if (mcf->agency_stats == NULL) {
         return NGX_ERROR;
     }
 
@@ -163,6 +186,7 @@ ngx_http_catalog_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     ngx_uint_t                     i, capacity;
     ngx_time_t                    *tp;
     catalog_t                     *cat;
+    ngx_http_catalog_slot_t       *slot;
     ngx_slab_pool_t               *shpool;
     ngx_http_catalog_sh_t         *sh;
     ngx_http_catalog_main_conf_t  *mcf;
@@ -221,21 +245,34 @@ ngx_http_catalog_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     mcf->sh = sh;
     mcf->shpool = shpool;
 
-    /* find or make the slot of every service of this configuration */
+    /* find or make the slot of every service and agency */
 
     ngx_shmtx_lock(&shpool->mutex);
 
-    for (i = 0; i < cat->nservices; i++) {
-        mcf->slots[i] = ngx_http_catalog_zone_slot(sh, shpool,
-                                                   &cat->services[i]->key);
-        if (mcf->slots[i] == NULL) {
+    for (i = 0; i < cat->nservices + cat->nagencies; i++) {
+
+        if (i < cat->nservices) {
+            slot = ngx_http_catalog_zone_slot(sh, shpool,
+                                              &cat->services[i]->key);
+            mcf->slots[i] = slot;
+
+        } else {
+            slot = ngx_http_catalog_zone_slot(sh, shpool,
+                                   &cat->agencies[i - cat->nservices]->id);
+            if (slot) {
+                mcf->agency_stats[i - cat->nservices] = slot->stats;
+            }
+        }
+
+        if (slot == NULL) {
             ngx_shmtx_unlock(&shpool->mutex);
             ngx_log_error(NGX_LOG_EMERG, shm_zone->shm.log, 0,
                           "catalog zone \"%V\" is full: %ui services, "
                           "%uz bytes; set catalog_zone size=%uzk",
                           &shm_zone->shm.name,
                           (ngx_uint_t) cat->nservices, shm_zone->shm.size,
-                          ngx_http_catalog_zone_need(2 * cat->nservices)
+                          ngx_http_catalog_zone_need(
+                              2 * (cat->nservices + cat->nagencies))
                           / 1024);
             return NGX_ERROR;
         }
@@ -283,6 +320,12 @@ ngx_http_catalog_zone_slot(ngx_http_catalog_sh_t *sh, ngx_slab_pool_t *shpool,
 
     p = ngx_slab_alloc_locked(shpool, key->len);
     if (p == NULL) {
+        return NULL;
+    }
+
+    slot->stats = ngx_slab_calloc_locked(shpool, sizeof(catalog_stats_t));
+    if (slot->stats == NULL) {
+        ngx_slab_free_locked(shpool, p);
         return NULL;
     }
 
@@ -655,4 +698,184 @@ ngx_http_catalog_zone_restore(void *data, const char *key, size_t key_len,
     (void) ngx_http_catalog_zone_set(mcf, s, o);
 
     return 0;
+}
+
+
+void
+ngx_http_catalog_zone_count(ngx_http_catalog_main_conf_t *mcf,
+    const catalog_service_t *s, ngx_uint_t outcome)
+{
+    catalog_stats_t          *st;
+    ngx_http_catalog_slot_t  *slot;
+
+    if (mcf->sh == NULL || outcome >= CATALOG_OUTCOMES) {
+        return;
+    }
+
+    if (s == NULL) {
+        (void) ngx_atomic_fetch_add(
+                    (ngx_atomic_t *) &mcf->sh->unmatched.requests[outcome], 1);
+        return;
+    }
+
+    st = mcf->agency_stats[s->agency->index];
+
+    if (st) {
+        (void) ngx_atomic_fetch_add((ngx_atomic_t *) &st->requests[outcome],
+                                    1);
+    }
+
+    slot = mcf->slots[s->index];
+
+    if (slot) {
+        (void) ngx_atomic_fetch_add(
+                           (ngx_atomic_t *) &slot->stats->requests[outcome],
+                           1);
+    }
+}
+
+
+/* status 0: the attempt got no answer at all */
+
+void
+ngx_http_catalog_zone_upstream(ngx_http_catalog_main_conf_t *mcf,
+    const catalog_service_t *s, ngx_uint_t status, ngx_msec_t ms)
+{
+    ngx_int_t                 class;
+    ngx_uint_t                i, bucket;
+    catalog_stats_t          *st[2];
+    ngx_http_catalog_slot_t  *slot;
+
+    if (mcf->sh == NULL) {
+        return;
+    }
+
+    slot = mcf->slots[s->index];
+
+    st[0] = mcf->agency_stats[s->agency->index];
+    st[1] = slot ? slot->stats : NULL;
+
+    class = catalog_metrics_class(status);
+    bucket = catalog_metrics_bucket(ms);
+
+    for (i = 0; i < 2; i++) {
+
+        if (st[i] == NULL) {
+            continue;
+        }
+
+        if (class < 0) {
+            (void) ngx_atomic_fetch_add((ngx_atomic_t *) &st[i]->failures,
+                                        1);
+            continue;
+        }
+
+        (void) ngx_atomic_fetch_add(
+                              (ngx_atomic_t *) &st[i]->responses[class], 1);
+
+        if (i == 0) {
+            /* the time histogram is kept per agency only */
+            (void) ngx_atomic_fetch_add(
+                              (ngx_atomic_t *) &st[i]->latency[bucket], 1);
+            (void) ngx_atomic_fetch_add((ngx_atomic_t *) &st[i]->latency_ms,
+                                        ms);
+        }
+    }
+}
+
+
+ngx_int_t
+ngx_http_catalog_zone_report(ngx_http_catalog_main_conf_t *mcf,
+    ngx_pool_t *pool, ngx_uint_t per_service, catalog_report_t *rep)
+{
+    ngx_uint_t                i, k;
+    catalog_t                *cat;
+    catalog_stats_t          *stats, *services;
+    catalog_status_e          status;
+    unsigned                 *statuses;
+    unsigned char            *service_status;
+    ngx_http_catalog_slot_t  *slot;
+
+    cat = mcf->catalog;
+
+    stats = ngx_pcalloc(pool, (cat->nagencies + 1) * sizeof(catalog_stats_t));
+    statuses = ngx_pcalloc(pool, (cat->nagencies + 1) * CATALOG_STATUSES
+                                 * sizeof(unsigned));
+    if (stats == NULL || statuses == NULL) {
+        return NGX_ERROR;
+    }
+
+    services = NULL;
+    service_status = NULL;
+
+    if (per_service) {
+        services = ngx_pcalloc(pool, (cat->nservices + 1)
+                                     * sizeof(catalog_stats_t));
+        service_status = ngx_pcalloc(pool, cat->nservices + 1);
+        if (services == NULL || service_status == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    for (i = 0; i < cat->nagencies; i++) {
+        if (mcf->agency_stats[i]) {
+            ngx_http_catalog_zone_copy_stats(&stats[i], mcf->agency_stats[i]);
+        }
+    }
+
+    if (mcf->sh) {
+        ngx_http_catalog_zone_copy_stats(&stats[cat->nagencies],
+                                         &mcf->sh->unmatched);
+    }
+
+    for (i = 0; i < cat->nservices; i++) {
+        status = ngx_http_catalog_zone_status(mcf, cat->services[i]);
+        k = cat->services[i]->agency->index * CATALOG_STATUSES + status;
+        statuses[k]++;
+
+        if (per_service) {
+            service_status[i] = (unsigned char) status;
+            slot = mcf->slots[i];
+
+            if (slot) {
+                ngx_http_catalog_zone_copy_stats(&services[i], slot->stats);
+            }
+        }
+    }
+
+    rep->catalog = cat;
+    rep->agencies = stats;
+    rep->unmatched = &stats[cat->nagencies];
+    rep->services = services;
+    rep->service_status = service_status;
+    rep->statuses = statuses;
+    rep->generation = ngx_http_catalog_zone_generation(mcf);
+
+    if (mcf->shm_zone) {
+        rep->zone_size = mcf->shm_zone->shm.size;
+        rep->zone_used = mcf->shpool
+                         ? rep->zone_size - mcf->shpool->pfree * ngx_pagesize
+                         : 0;
+    }
+
+    return NGX_OK;
+}
+
+
+/* counter by counter: each read is one aligned word, never torn */
+
+static void
+ngx_http_catalog_zone_copy_stats(catalog_stats_t *dst, catalog_stats_t *src)
+{
+    ngx_uint_t                  i, n;
+    catalog_counter_t          *d;
+    volatile catalog_counter_t *s;
+
+    n = sizeof(catalog_stats_t) / sizeof(catalog_counter_t);
+    d = (catalog_counter_t *) dst;
+    s = (volatile catalog_counter_t *) src;
+
+    for (i = 0; i < n; i++) {
+        d[i] = s[i];
+    }
 }

@@ -79,6 +79,8 @@ ngx_catalog demo: $u/   (config: $prefix/nginx.conf, Ctrl-C to stop)
   host route            curl -i -H 'Host: pajak.localhost' $u/efiling/spt
                         (or http://pajak.localhost:8080/efiling/spt)
   JSON error            curl -i -H 'Accept: application/json' $u/tidak-ada
+  status (operators)    $u/-/catalog/status
+  Prometheus metrics    $u/-/catalog/metrics
 
 EOF
 
