@@ -19,7 +19,8 @@ typedef enum {
     NGX_HTTP_CATALOG_VAR_ROUTE_PATH,
     NGX_HTTP_CATALOG_VAR_MATCH,
     NGX_HTTP_CATALOG_VAR_BACKEND_SCHEME,
-    NGX_HTTP_CATALOG_VAR_BACKEND_HOST
+    NGX_HTTP_CATALOG_VAR_BACKEND_HOST,
+    NGX_HTTP_CATALOG_VAR_OUTCOME
 } ngx_http_catalog_var_e;
 
 
@@ -52,6 +53,9 @@ static ngx_http_variable_t  ngx_http_catalog_vars[] = {
 
     { ngx_string("catalog_backend_host"), NULL, ngx_http_catalog_variable,
       NGX_HTTP_CATALOG_VAR_BACKEND_HOST, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("catalog_outcome"), NULL, ngx_http_catalog_variable,
+      NGX_HTTP_CATALOG_VAR_OUTCOME, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
 };
@@ -98,6 +102,19 @@ ngx_http_catalog_variable(ngx_http_request_t *r,
             : ctx->route->exact ? "exact" : "prefix";
         s.data = p;
         s.len = ngx_strlen(p);
+        break;
+
+    case NGX_HTTP_CATALOG_VAR_OUTCOME:
+
+        /* the outcome label of catalog_metrics; empty without routing */
+
+        if (ctx) {
+            p = catalog_outcome_name(
+                       catalog_metrics_outcome(ctx->decision.outcome));
+            s.data = p;
+            s.len = ngx_strlen(p);
+        }
+
         break;
 
     case NGX_HTTP_CATALOG_VAR_BACKEND_SCHEME:

@@ -56,12 +56,12 @@ __DATA__
     catalog_manifests $TEST_NGINX_MANIFEST_DIR/*.json;
 --- config
     location / {
-        return 200 "[$catalog_service|$catalog_agency|$catalog_category|$catalog_status|$catalog_route_path|$catalog_match|$catalog_backend_scheme|$catalog_backend_host]\n";
+        return 200 "[$catalog_service|$catalog_agency|$catalog_category|$catalog_status|$catalog_route_path|$catalog_match|$catalog_backend_scheme|$catalog_backend_host|$catalog_outcome]\n";
     }
 --- request
 GET /x
 --- response_body
-[|||||none|http|]
+[|||||none|http||]
 
 
 
@@ -204,7 +204,8 @@ GET /x
                        'service="$catalog_service" agency="$catalog_agency" '
                        'category="$catalog_category" status="$catalog_status" '
                        'route="$catalog_route_path" match="$catalog_match" '
-                       'scheme="$catalog_backend_scheme" host="$catalog_backend_host"';
+                       'scheme="$catalog_backend_scheme" host="$catalog_backend_host" '
+                       'outcome="$catalog_outcome"';
     upstream catalog_backends {
         catalog_balancer;
     }
@@ -229,12 +230,12 @@ my @lines = <$fh>;
 chomp @lines;
 my $b = $ENV{TEST_NGINX_BACKEND_PORT};
 is_deeply(\@lines, [
-    qq{GET /proxy/x 200 service="a/proxy" agency="a" category="cat-p" status="active" route="/proxy" match="prefix" scheme="http" host="127.0.0.1:$b"},
-    qq{GET /redir 301 service="a/redir" agency="a" category="cat-r" status="active" route="/redir" match="exact" scheme="http" host=""},
-    qq{GET /gone/x 410 service="a/gone" agency="a" category="cat-g" status="retired" route="/gone" match="prefix" scheme="http" host=""},
-    qq{GET /maint 503 service="a/maint" agency="a" category="cat-m" status="maintenance" route="/maint" match="prefix" scheme="https" host="localhost:8443"},
-    qq{DELETE /get 405 service="a/get" agency="a" category="cat-x" status="active" route="/get" match="prefix" scheme="http" host="127.0.0.1:$b"},
-    qq{GET /none 404 service="" agency="" category="" status="" route="" match="none" scheme="http" host=""},
+    qq{GET /proxy/x 200 service="a/proxy" agency="a" category="cat-p" status="active" route="/proxy" match="prefix" scheme="http" host="127.0.0.1:$b" outcome="proxy"},
+    qq{GET /redir 301 service="a/redir" agency="a" category="cat-r" status="active" route="/redir" match="exact" scheme="http" host="" outcome="redirect"},
+    qq{GET /gone/x 410 service="a/gone" agency="a" category="cat-g" status="retired" route="/gone" match="prefix" scheme="http" host="" outcome="gone"},
+    qq{GET /maint 503 service="a/maint" agency="a" category="cat-m" status="maintenance" route="/maint" match="prefix" scheme="https" host="localhost:8443" outcome="maintenance"},
+    qq{DELETE /get 405 service="a/get" agency="a" category="cat-x" status="active" route="/get" match="prefix" scheme="http" host="127.0.0.1:$b" outcome="method_not_allowed"},
+    qq{GET /none 404 service="" agency="" category="" status="" route="" match="none" scheme="http" host="" outcome="not_found"},
 ], 'one access log line per request, with the catalog variables');
 
 
