@@ -303,7 +303,13 @@ ngx_http_catalog_get_peer(ngx_peer_connection_t *pc, void *data)
     for (k = 0; k < n; k++) {
         i = (peers->next + k) % n;
 
-        if (pd->tried & ((uint64_t) 1 << i)) {
+        /*
+         * a single backend is taken again: the upstream asks once more
+         * only after a cached keepalive connection failed (the backend
+         * had closed it), and then round robin retries on a new one
+         */
+
+        if (n > 1 && (pd->tried & ((uint64_t) 1 << i))) {
             continue;
         }
 
