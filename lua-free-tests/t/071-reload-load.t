@@ -12,7 +12,8 @@
 #   and the same reload sequence run against a stock nginx without the
 #   module (a plain location and proxy_pass, its config changed every
 #   other time instead of the manifest), and the module's failures must
-#   not exceed stock's by more than $SLACK (see below);
+#   not exceed stock's by more than $SLACK (see below), and must all be
+#   that race: a connection closed before any answer;
 # - after the last reload no old worker is left: the master's children are
 #   exactly the workers of the last generation, none shutting down.
 #
@@ -26,14 +27,18 @@ use Test::Catalog;
 use POSIX ();
 use Time::HiRes ();
 
-# Keep-alive failures the module may have above stock's.  A lost request
-# is a race between a client's write and an old worker's close of its
-# idle connection: how many happen depends on where each reload falls in
-# the clients' request cycle, so that two identical runs of the same
-# nginx differ by a few.  2 is above the run-to-run spread measured on
-# stock nginx alone (0 to 2 with this load) and far below what one
-# systematic error per reload would give (20 or more).
-our $SLACK = 2;
+# Keep-alive failures the module may have above stock's.  The clients
+# check an idle connection before reusing it, as curl and browsers do, so
+# that what is left is the race between a request written and an old
+# worker closing the connection before reading it; nothing the module
+# does decides it.  Measured on the 2-core build machine, 9 runs of this
+# file: 0 to 3 lost requests for either nginx (module 2 3 2 0 1 0 2 0 1,
+# stock 1 2 0 1 3 0 0 2 2), module minus stock -2 to +2.  The slack is 3,
+# the whole range one nginx shows alone; a module that lost requests on
+# its own would lose one or more per reload (20 or more here).  Any other
+# kind of keep-alive failure (an error status, a truncated answer, a
+# timeout) fails the test whatever the count.
+our $SLACK = 3;
 
 our $RELOADS = 20;
 our $WORKERS = 2;
@@ -420,6 +425,9 @@ cmp_ok($stock->{keepalive}[0], '>', 100,
        'stock: keep-alive clients got answers');
 is($module->{close}[1], 0,
    'module: no failed request with a connection per request');
+is(join('; ', grep { !/^closed before an answer x\d+\z/ }
+                @{ $module->{keepalive}[2] }), '',
+   'module: keep-alive failures are only the race (closed before an answer)');
 cmp_ok($module->{keepalive}[1], '<=', $stock->{keepalive}[1] + $main::SLACK,
        "module: keep-alive failures at most stock's + $main::SLACK");
 --- no_error_log
