@@ -6,6 +6,8 @@
 #   make test     cmocka unit tests, the nginx tests (prove), the portal
 #                 in headless chromium
 #   make token    a token for the admin API (AGENCY=..., NAME=...)
+#   make deb      build/libnginx-mod-http-catalog_*.deb (make deb-test)
+#   make docker-test  the image of docker/, built and run with podman
 #   make clean
 
 SHELL      := /bin/bash
@@ -84,8 +86,38 @@ test: deps
 	$(MAKE) prove
 	$(MAKE) browser
 
+# The Debian package, built by Debian's nginx module tooling (debian/, the
+# nginx dh addon of nginx-dev).  dpkg-buildpackage writes its output next
+# to the source tree, so it runs on a copy under build/deb/ and the .deb
+# is copied to build/.
+DEB_PKG    := nginx nginx-dev libhiredis-dev libjansson-dev gcc make \
+              dpkg-dev debhelper
+DEB_SRC    := config ngx_module include conf debian README.md
+
+deb:
+	$(MAKE) -s deps DEB_BUILD='$(DEB_PKG)' DEB_TEST=
+	rm -rf $(BUILD)/deb $(BUILD)/libnginx-mod-http-catalog_*.deb
+	mkdir -p $(BUILD)/deb/src
+	cp -r $(DEB_SRC) $(BUILD)/deb/src/
+	cd $(BUILD)/deb/src && dpkg-buildpackage -b -us -uc \
+	        > $(BUILD)/deb/build.log 2>&1 \
+	    || { tail -30 $(BUILD)/deb/build.log; exit 1; }
+	cp $(BUILD)/deb/libnginx-mod-http-catalog_*.deb $(BUILD)/
+	@ls $(BUILD)/libnginx-mod-http-catalog_*.deb
+
+# install the package with apt, load it into Debian's nginx on a private
+# prefix and port, purge it
+deb-test: deb
+	bash lua-free-tests/package/deb-test.sh
+
+# build docker/Dockerfile with podman on a debootstrapped base image and
+# run the image's nginx on the loopback with buildah
+docker-test:
+	bash lua-free-tests/package/docker-test.sh
+
 clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C lua-free-tests/unit clean
 
-.PHONY: all deps run unit prove browser test token clean
+.PHONY: all deps run unit prove browser test token clean deb deb-test \
+        docker-test
