@@ -118,6 +118,16 @@ check "nginx provides $abi" \
 
 # -- load it into Debian's nginx -------------------------------------------
 
+# The shipped example is meant to become /etc/nginx/nginx.conf as is: it
+# must pass the check with the package's modules-enabled link (nginx -t
+# binds no port; it opens the example's log files under /var/log/nginx).
+if "$nginx" -t -q -c "$doc/examples/nginx.conf" > "$dir/example.log" 2>&1
+then
+    ok "nginx -t -c $doc/examples/nginx.conf"
+else
+    not_ok "example nginx.conf fails nginx -t: $(cat "$dir/example.log")"
+fi
+
 cat > "$dir/uji.json" <<EOF
 {
   "agency": { "id": "uji-paket", "name": "Uji Paket Debian" },
