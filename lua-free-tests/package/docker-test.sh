@@ -219,6 +219,12 @@ expect 200 '<title>Katalog Layanan Publik</title>' "portal page"
 request "$u/portal/portal.js"
 expect 200 'api/catalog' "portal script"
 
+# operators' endpoints, from the loopback
+request "$u/-/catalog/status"
+expect 200 '"services"' "catalog_status"
+request "$u/-/catalog/metrics"
+expect 200 'catalog_services' "catalog_metrics"
+
 # the HEALTHCHECK's command, run in the container as the engine would
 if buildah run --isolation chroot -e "CATALOG_LISTEN=127.0.0.1:$port" \
         "$gw" -- catalog-entrypoint health; then
