@@ -340,7 +340,7 @@ if [ -z "$up" ]; then
 fi
 for path in /pajak/peraturan /pajak/peraturan '/dukcapil/ktp/status?nomor=123' \
             /bpjs-kesehatan/kepesertaan /samsat /; do
-    code=$(curl -s -o "$work/body" -w '%{http_code}' --max-time 5 "$u$path") \
+    code=$(curl -s -o "$work/body" -w '%{http_code}' --max-time 20 "$u$path") \
         || true
     printf '%s\t%s\t%s\n' "$path" "$code" \
         "$(tr '\n' '|' < "$work/body" | head -c 400)"
@@ -361,12 +361,12 @@ check_answer() {    # check_answer N CODE FRAGMENT DESCRIPTION
     fi
 }
 check_answer 1 200 'uri: /pajak/peraturan|' "proxied to an agency backend"
-b1=$(answer 1 | grep -o 'backend [^|]*')
-b2=$(answer 2 | grep -o 'backend [^|]*')
+b1=$(answer 1 | grep -o 'backend [^|]*' || true)
+b2=$(answer 2 | grep -o 'backend [^|]*' || true)
 if [ -n "$b1" ] && [ -n "$b2" ] && [ "$b1" != "$b2" ]; then
     ok "compose: round robin over agency-a's two ports ($b1, $b2)"
 else
-    not_ok "compose: round robin: '$b1' '$b2'"
+    not_ok "compose: round robin: '$(answer 1)' '$(answer 2)'"
 fi
 check_answer 3 200 'uri: /status?nomor=123|' "strip_prefix"
 check_answer 4 200 ':9103|' "dead backend 9199 skipped, agency-b answers"
