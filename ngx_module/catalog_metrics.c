@@ -40,6 +40,8 @@ static void catalog_metrics_seconds(catalog_buf_t *b, uint64_t ms);
 static void catalog_metrics_totals(const catalog_report_t *r,
     catalog_stats_t *total);
 static void catalog_status_time(catalog_buf_t *b, int64_t t);
+static void catalog_status_counts(catalog_buf_t *b, const char **names,
+    const catalog_counter_t *values, unsigned n);
 
 
 static const char  *catalog_outcome_names[CATALOG_OUTCOMES] = {
@@ -485,10 +487,11 @@ catalog_metrics_totals(const catalog_report_t *r, catalog_stats_t *total)
 size_t
 catalog_status_json(char *dst, const catalog_report_t *r)
 {
-    unsigned          a, k, n;
-    catalog_buf_t     buf, *b;
-    catalog_stats_t   total;
-    const catalog_t  *cat;
+    unsigned           a, k;
+    catalog_buf_t      buf, *b;
+    catalog_stats_t    total;
+    const catalog_t   *cat;
+    catalog_counter_t  statuses[CATALOG_STATUSES];
 
     static const catalog_redis_report_t  none;
 
@@ -510,26 +513,19 @@ catalog_status_json(char *dst, const catalog_report_t *r)
     catalog_buf_literal(b, ", \"routes\": ");
     catalog_buf_number(b, cat->table.nroutes);
 
-    catalog_buf_literal(b, ", \"statuses\": {");
-
     for (k = 0; k < CATALOG_STATUSES; k++) {
-        n = 0;
+        statuses[k] = 0;
 
         for (a = 0; a < cat->nagencies; a++) {
-            n += r->statuses[a * CATALOG_STATUSES + k];
+            statuses[k] += r->statuses[a * CATALOG_STATUSES + k];
         }
-
-        if (k) {
-            catalog_buf_literal(b, ", ");
-        }
-
-        catalog_buf_literal(b, "\"");
-        catalog_buf_cstr(b, catalog_status_names[k]);
-        catalog_buf_literal(b, "\": ");
-        catalog_buf_number(b, n);
     }
 
-    catalog_buf_literal(b, "}, \"zone\": {\"size\": ");
+    catalog_buf_literal(b, ", \"statuses\": ");
+    catalog_status_counts(b, catalog_status_names, statuses,
+                          CATALOG_STATUSES);
+
+    catalog_buf_literal(b, ", \"zone\": {\"size\": ");
     catalog_buf_number(b, r->zone_size);
     catalog_buf_literal(b, ", \"used\": ");
     catalog_buf_number(b, r->zone_used);
@@ -566,33 +562,13 @@ catalog_status_json(char *dst, const catalog_report_t *r)
 
     catalog_metrics_totals(r, &total);
 
-    catalog_buf_literal(b, "}, \"requests\": {");
-
-    for (k = 0; k < CATALOG_OUTCOMES; k++) {
-        if (k) {
-            catalog_buf_literal(b, ", ");
-        }
-
-        catalog_buf_literal(b, "\"");
-        catalog_buf_cstr(b, catalog_outcome_names[k]);
-        catalog_buf_literal(b, "\": ");
-        catalog_buf_number(b, total.requests[k]);
-    }
-
-    catalog_buf_literal(b, "}, \"upstream\": {\"responses\": {");
-
-    for (k = 0; k < CATALOG_CLASSES; k++) {
-        if (k) {
-            catalog_buf_literal(b, ", ");
-        }
-
-        catalog_buf_literal(b, "\"");
-        catalog_buf_cstr(b, catalog_class_names[k]);
-        catalog_buf_literal(b, "\": ");
-        catalog_buf_number(b, total.responses[k]);
-    }
-
-    catalog_buf_literal(b, "}, \"failures\": ");
+    catalog_buf_literal(b, "}, \"requests\": ");
+    catalog_status_counts(b, catalog_outcome_names, total.requests,
+                          CATALOG_OUTCOMES);
+    catalog_buf_literal(b, ", \"upstream\": {\"responses\": ");
+    catalog_status_counts(b, catalog_class_names, total.responses,
+                          CATALOG_CLASSES);
+    catalog_buf_literal(b, ", \"failures\": ");
     catalog_buf_number(b, total.failures);
     catalog_buf_literal(b, "}}");
 
@@ -613,4 +589,29 @@ catalog_status_time(catalog_buf_t *b, int64_t t)
     catalog_buf_literal(b, "\"");
     catalog_buf_add(b, text, catalog_time_format(t, text));
     catalog_buf_literal(b, "\"");
+}
+
+
+/* {"name": value, ...} */
+
+static void
+catalog_status_counts(catalog_buf_t *b, const char **names,
+    const catalog_counter_t *values, unsigned n)
+{
+    unsigned  i;
+
+    catalog_buf_literal(b, "{");
+
+    for (i = 0; i < n; i++) {
+        if (i) {
+            catalog_buf_literal(b, ", ");
+        }
+
+        catalog_buf_literal(b, "\"");
+        catalog_buf_cstr(b, names[i]);
+        catalog_buf_literal(b, "\": ");
+        catalog_buf_number(b, values[i]);
+    }
+
+    catalog_buf_literal(b, "}");
 }
