@@ -13,6 +13,9 @@
 SHELL      := /bin/bash
 NGINX_SRC  ?= /usr/share/nginx/src
 NGINX      ?= /usr/sbin/nginx
+# nginx reads an NGINX environment variable as inherited sockets: keep a
+# `make prove NGINX=...` from handing it to the nginx under test
+unexport NGINX
 BUILD      := $(CURDIR)/build
 MODULE     := $(BUILD)/ngx_http_catalog_module.so
 OBJS       := $(BUILD)/objs
@@ -115,8 +118,21 @@ deb-test: deb
 docker-test:
 	bash lua-free-tests/package/docker-test.sh
 
+# sanitizers, valgrind and fuzzing (README: "Sanitizers and fuzzing")
+SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=all
+
+# the whole nginx test suite against the module built with ASan + UBSan
+# (build-asan/), in stock nginx with the sanitizer runtimes preloaded
+asan: deps
+	$(MAKE) prove BUILD=$(CURDIR)/build-asan \
+	    NGINX=$(CURDIR)/lua-free-tests/sanitize/nginx-asan \
+	    CATALOG_CC_OPT='$(SAN_FLAGS)' CATALOG_LD_OPT='$(SAN_FLAGS)'
+
+.PHONY: asan
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(CURDIR)/build-asan
 	$(MAKE) -C lua-free-tests/unit clean
 
 .PHONY: all deps run unit prove browser test token clean deb deb-test \
