@@ -344,7 +344,8 @@ ngx_http_catalog_admin_body(ngx_http_request_t *r)
 
             p += n;
 
-        } else {
+        } else if (b->last != b->pos) {
+            /* not for the empty last buffer of a chunked body: pos NULL */
             p = ngx_cpymem(p, b->pos, b->last - b->pos);
         }
     }
