@@ -124,12 +124,25 @@ SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # the whole nginx test suite against the module built with ASan + UBSan
 # (build-asan/), in stock nginx with the sanitizer runtimes preloaded
-asan: deps
+asan: harden-deps
 	$(MAKE) prove BUILD=$(CURDIR)/build-asan \
 	    NGINX=$(CURDIR)/lua-free-tests/sanitize/nginx-asan \
 	    CATALOG_CC_OPT='$(SAN_FLAGS)' CATALOG_LD_OPT='$(SAN_FLAGS)'
 
-.PHONY: asan
+# what asan, valgrind and fuzz need besides deps
+DEB_HARDEN := valgrind clang libclang-rt-14-dev
+
+harden-deps:
+	$(MAKE) deps DEB_TEST='$(DEB_TEST) $(DEB_HARDEN)'
+
+# each libFuzzer target of lua-free-tests/fuzz for FUZZ_SECONDS (60)
+FUZZ_SECONDS ?= 60
+
+fuzz: harden-deps
+	$(MAKE) -j2 -C lua-free-tests/fuzz all
+	$(MAKE) -C lua-free-tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+.PHONY: asan harden-deps fuzz
 
 clean:
 	rm -rf $(BUILD) $(CURDIR)/build-asan
