@@ -135,6 +135,18 @@ DEB_HARDEN := valgrind clang libclang-rt-14-dev
 harden-deps:
 	$(MAKE) deps DEB_TEST='$(DEB_TEST) $(DEB_HARDEN)'
 
+# nginx under valgrind's memcheck (master and workers: valgrind follows
+# the forks), with the .t files of routing, reload, API, admin, zone and
+# state file; make valgrind VALGRIND_T=lua-free-tests/t for every file
+VALGRIND_T ?= $(addprefix lua-free-tests/t/,020-routing.t 041-reload.t \
+              050-api.t 060-admin-tokens.t 060-admin.t 061-zone.t \
+              062-state.t)
+
+valgrind: harden-deps $(MODULE)
+	TEST_NGINX_BINARY=$(CURDIR)/lua-free-tests/sanitize/nginx-valgrind \
+	    TEST_NGINX_LOAD_MODULES=$(MODULE) TEST_NGINX_TIMEOUT=30 \
+	    prove -I lua-free-tests/lib -r $(VALGRIND_T)
+
 # each libFuzzer target of lua-free-tests/fuzz for FUZZ_SECONDS (60)
 FUZZ_SECONDS ?= 60
 
@@ -142,7 +154,7 @@ fuzz: harden-deps
 	$(MAKE) -j2 -C lua-free-tests/fuzz all
 	$(MAKE) -C lua-free-tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
 
-.PHONY: asan harden-deps fuzz
+.PHONY: asan harden-deps valgrind fuzz
 
 clean:
 	rm -rf $(BUILD) $(CURDIR)/build-asan

@@ -58,8 +58,9 @@ my %Known_section = map { $_ => 1 } qw(
 
 # Log lines that fail a block unless a `--- error_log` pattern expects them.
 my $Bad_level_re = qr/\[(?:alert|crit|emerg)\]/;
-# Log lines that always fail a block (crashes and sanitizer reports).
-my $Crash_re = qr/Sanitizer|runtime error|exited on signal/;
+# Log lines that always fail a block (crashes, sanitizer reports and
+# memcheck errors framed by lua-free-tests/sanitize/nginx-valgrind).
+my $Crash_re = qr/Sanitizer|runtime error|exited on signal|valgrind error/;
 
 $SIG{PIPE} = 'IGNORE';    # a server closing early must not kill the test
 $SIG{INT} = $SIG{TERM} = sub { exit 130 };    # so that END stops nginx
@@ -807,6 +808,13 @@ sub check_log () {
     } split /\n/, $log;
     Test::More::ok(!@bad, "$name - no crash/alert/crit/emerg in error log")
         or Test::More::diag("$name: bad log line(s):\n" . join("\n", @bad));
+    # the first sanitizer or valgrind report with its stack
+    my @l = split /\n/, $log;
+    my ($first) = grep { $l[$_] =~ $Crash_re } 0 .. $#l;
+    Test::More::diag("$name: first report:\n"
+                     . join("\n", @l[$first .. ($first + 40 > $#l ? $#l
+                                                : $first + 40)]))
+        if defined $first;
 }
 
 # --- must_die: the config must be rejected by `nginx -t`, or nginx must
@@ -927,9 +935,9 @@ skips them.
 
 Log checks (stderr + error.log of the block, at `info` level): error_log
 (each line a substring, or `qr/.../`), no_error_log.  Every block also
-fails on "exited on signal", "Sanitizer" or "runtime error" lines and on
-[alert]/[crit]/[emerg] lines that no error_log pattern of the block
-expects, and when nginx does not stop gracefully.
+fails on "exited on signal", "Sanitizer", "runtime error" or "valgrind
+error" lines and on [alert]/[crit]/[emerg] lines that no error_log
+pattern of the block expects, and when nginx does not stop gracefully.
 
 must_die: `nginx -t` (or, if that passes, startup) must fail; the value,
 if any, is the expected exit code; error_log/no_error_log are matched
