@@ -127,7 +127,8 @@ SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
 asan: harden-deps
 	$(MAKE) prove BUILD=$(CURDIR)/build-asan \
 	    NGINX=$(CURDIR)/lua-free-tests/sanitize/nginx-asan \
-	    CATALOG_CC_OPT='$(SAN_FLAGS)' CATALOG_LD_OPT='$(SAN_FLAGS)'
+	    CATALOG_CC_OPT='$(SAN_FLAGS)' CATALOG_LD_OPT='$(SAN_FLAGS)' \
+	    TEST_NGINX_SANITIZER=asan
 
 # what asan, valgrind and fuzz need besides deps
 DEB_HARDEN := valgrind clang libclang-rt-14-dev
