@@ -37,5 +37,12 @@ void *catalog_arena_calloc(catalog_arena_t *a, size_t size);
 int catalog_arena_strdup(catalog_arena_t *a, catalog_str_t *dst,
     const char *src, size_t len);
 
+/*
+ * malloc() for blocks of 2 MiB and more that live as long as the catalog
+ * (arena chunks, hash tables): aligned and backed by huge pages where the
+ * kernel allows; freed with free().
+ */
+void *catalog_alloc_large(size_t size);
+
 
 #endif /* _CATALOG_ARENA_H_INCLUDED_ */
