@@ -14,6 +14,7 @@
 #define _DEFAULT_SOURCE
 #endif
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -168,6 +169,32 @@ catalog_arena_calloc(catalog_arena_t *a, size_t size)
     }
 
     return p;
+}
+
+
+void *
+catalog_arena_calloc_line(catalog_arena_t *a, size_t size)
+{
+    char    *p;
+    size_t   pad;
+
+    pad = (size_t) -(uintptr_t) a->pos & (CATALOG_CACHE_LINE - 1);
+
+    if (a->pos && pad + size <= (size_t) (a->end - a->pos)) {
+        a->pos += pad;
+        return catalog_arena_calloc(a, size);
+    }
+
+    /* a fresh chunk, or a block of its own: room to round up */
+
+    p = catalog_arena_calloc(a, size + CATALOG_CACHE_LINE);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    pad = (size_t) -(uintptr_t) p & (CATALOG_CACHE_LINE - 1);
+
+    return p + pad;
 }
 
 
