@@ -16,7 +16,8 @@
 #   proxy-catalog   catalog_route + catalog_balancer with keepalive, to the
 #                   same backend
 #
-# and measured: `nginx -t` time (median of RUNS, wall and CPU), master and
+# and measured: `nginx -t` time (median of RUNS, wall and CPU), the time
+# from starting nginx to its first answer, master and
 # worker RSS/PSS after the runs, and requests per second with wrk spread
 # over all services (paths.lua).  The machine is usually shared, so rps
 # runs alternate with the reference (bare ... bare, v, bare, ...; for the
@@ -256,16 +257,25 @@ http {
 END
 }
 
+# starts an nginx (the caller adds PIDFILE to "started" first: this runs in
+# a subshell); prints the milliseconds until it answered a request
+# (init_by_lua, for one, runs at start and not at nginx -t)
 start() {
-    local conf=$1 pidf=$2 i
+    local conf=$1 pidf=$2 url=$3 i s e
+    s=$(date +%s%N)
     "${on_others[@]}" "$nginx" -p "$(dirname "$conf")/" -c "$conf" -e stderr \
         || fail "cannot start $conf"
-    started+=("$pidf")
-    for i in $(seq 100); do
-        [ -s "$pidf" ] && pgrep -P "$(cat "$pidf")" > /dev/null && return
-        sleep 0.1
+    for i in $(seq 1000); do
+        if [ -s "$pidf" ] && pgrep -P "$(cat "$pidf")" > /dev/null \
+           && curl -s -o /dev/null "$url"
+        then
+            e=$(date +%s%N)
+            echo $(( (e - s) / 1000000 ))
+            return
+        fi
+        sleep 0.02
     done
-    fail "$conf: no worker"
+    fail "$conf: no answer"
 }
 
 worker_of() { pgrep -P "$(cat "$1/$2.pid")" | head -1; }
@@ -404,9 +414,17 @@ for n in "${sizes[@]}"; do
         lt[$v]=$(load_time "$d/$v.conf")
     done
 
-    start "$d/backend.conf" "$d/backend.pid"
+    declare -A st=()
+    started+=("$d/backend.pid")
     for v in "${variants[@]}"; do
-        start "$d/$v.conf" "$d/$v.pid"
+        started+=("$d/$v.pid")
+    done
+    start "$d/backend.conf" "$d/backend.pid" \
+        "http://127.0.0.1:$(port_of backend)/" > /dev/null
+    for v in "${variants[@]}"; do
+        echo "   start $v" >&2
+        st[$v]=$(start "$d/$v.conf" "$d/$v.pid" \
+                 "http://127.0.0.1:$(port_of "$v")/")
     done
 
     check_answers "$d"
@@ -444,8 +462,8 @@ for n in "${sizes[@]}"; do
     {
         echo "### $n services"
         echo
-        echo "| variant | \`nginx -t\` ms (CPU ms) | master RSS / PSS MiB | worker RSS / PSS MiB | worker RSS over bare | rps | rps ratio | worker CPU µs/req | CPU ratio |"
-        echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        echo "| variant | \`nginx -t\` ms (CPU ms) | start ms | master RSS / PSS MiB | worker RSS / PSS MiB | worker RSS over bare | rps | rps ratio | worker CPU µs/req | CPU ratio |"
+        echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
         for v in "${variants[@]}"; do
             case $v in
             bare|proxy-plain)
@@ -458,8 +476,8 @@ for n in "${sizes[@]}"; do
                 cratio=$(ratio_of "$v" bare "$d" cpu) ;;
             esac
             set -- ${lt[$v]} ${mm[$v]} ${mw[$v]}
-            printf '| %s | %s (%s) | %s / %s | %s / %s | %+.1f | %s | %s | %s | %s |\n' \
-                "$v" "$1" "$2" "$3" "$4" "$5" "$6" \
+            printf '| %s | %s (%s) | %s | %s / %s | %s / %s | %+.1f | %s | %s | %s | %s |\n' \
+                "$v" "$1" "$2" "${st[$v]}" "$3" "$4" "$5" "$6" \
                 "$(awk -v a="$5" -v b="$bare_rss" 'BEGIN {print a - b}')" \
                 "$(stat_of "$v" "$d" 3)" "$ratio" "$(stat_of "$v" "$d" 4)" \
                 "$cratio"
