@@ -344,7 +344,8 @@ check_answers() {
             body=$(cat "$d/body")
             [ "$code" = 200 ] && [ "$body" = "$expect" ] \
                 || fail "$v: $request answered $code \"$body\", not 200 \"$expect\""
-        done < <(awk 'NR <= 8 || NR % 97 == 0' "$d/m/routes.txt")
+        done < <(awk -v k=$(( $(wc -l < "$d/m/routes.txt") / 40 + 1 )) \
+                     'NR <= 8 || NR % k == 0' "$d/m/routes.txt")
     done
 }
 
