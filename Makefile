@@ -4,7 +4,9 @@
 #   make          build/ngx_http_catalog_module.so
 #   make run      the demo catalog on http://127.0.0.1:8080/
 #   make test     cmocka unit tests, the nginx tests (prove), the portal
-#                 in headless chromium
+#                 in headless chromium, a smoke run of the benchmark
+#   make bench    ngx_catalog against other ways of routing many services
+#                 (BENCH_N="1000 27000 100000"; results in build/bench/)
 #   make token    a token for the admin API (AGENCY=..., NAME=...)
 #   make deb      build/libnginx-mod-http-catalog_*.deb (make deb-test)
 #   make docker-test  the image of docker/, built and run with podman
@@ -26,6 +28,8 @@ SRCS       := $(wildcard ngx_module/*.c) $(wildcard include/*.h) config
 DEB_BUILD  := nginx nginx-dev libhiredis-dev libjansson-dev gcc make
 DEB_TEST   := libcmocka-dev libtest-base-perl libwww-perl libjson-perl \
               curl openssl chromium fonts-dejavu-core prometheus
+# the benchmark: wrk, the Lua module of its OpenResty-style peer, time
+DEB_BENCH  := wrk libnginx-mod-http-lua time
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 all: $(MODULE)
@@ -48,7 +52,7 @@ $(OBJS)/Makefile: config
 	    || { tail -20 $(BUILD)/configure.log; exit 1; }
 
 deps:
-	@missing=$$(for p in $(DEB_BUILD) $(DEB_TEST); do \
+	@missing=$$(for p in $(DEB_BUILD) $(DEB_TEST) $(DEB_BENCH); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 	        | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -88,6 +92,19 @@ test: deps
 	$(MAKE) unit
 	$(MAKE) prove
 	$(MAKE) browser
+	$(MAKE) bench-smoke
+
+# issue 7's comparison; see "Performance" in README.md
+BENCH_N    ?= 1000 27000 100000
+
+bench: deps $(MODULE)
+	lua-free-tests/bench/compare.sh $(MODULE) $(BENCH_N)
+
+# the same scripts with 200 services and 1 s runs: every variant must
+# answer right; the figures are not checked
+bench-smoke: deps $(MODULE)
+	SMOKE=1 OUT=$(BUILD)/bench-smoke lua-free-tests/bench/compare.sh \
+	    $(MODULE) 200
 
 # The Debian package, built by Debian's nginx module tooling (debian/, the
 # nginx dh addon of nginx-dev).  dpkg-buildpackage writes its output next
@@ -162,4 +179,4 @@ clean:
 	$(MAKE) -C lua-free-tests/unit clean
 
 .PHONY: all deps run unit prove browser test token clean deb deb-test \
-        docker-test
+        docker-test bench bench-smoke

@@ -17,6 +17,9 @@
 
 #include <stddef.h>
 
+
+#define CATALOG_CACHE_LINE  64
+
 #include <catalog_model.h>
 
 
@@ -34,8 +37,18 @@ void catalog_arena_init(catalog_arena_t *a);
 void catalog_arena_free(catalog_arena_t *a);
 void *catalog_arena_alloc(catalog_arena_t *a, size_t size);
 void *catalog_arena_calloc(catalog_arena_t *a, size_t size);
+
+/* zeroed, and starting a cache line: for what requests read at random */
+void *catalog_arena_calloc_line(catalog_arena_t *a, size_t size);
 int catalog_arena_strdup(catalog_arena_t *a, catalog_str_t *dst,
     const char *src, size_t len);
+
+/*
+ * malloc() for blocks of 2 MiB and more that live as long as the catalog
+ * (arena chunks, hash tables): aligned and backed by huge pages where the
+ * kernel allows; freed with free().
+ */
+void *catalog_alloc_large(size_t size);
 
 
 #endif /* _CATALOG_ARENA_H_INCLUDED_ */

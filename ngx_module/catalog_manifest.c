@@ -435,7 +435,7 @@ catalog_manifest_service(catalog_manifest_t *m, json_t *obj, unsigned n)
         return catalog_manifest_error(m, NULL, "must be an object");
     }
 
-    s = catalog_arena_calloc(&m->cat->arena, sizeof(catalog_service_t));
+    s = catalog_arena_calloc_line(&m->cat->arena, sizeof(catalog_service_t));
     if (s == NULL) {
         return catalog_manifest_error(m, NULL, "out of memory");
     }

@@ -64,8 +64,8 @@ catalog_manifest_routes(catalog_manifest_t *m, json_t *obj,
                                       "must have at least one route");
     }
 
-    s->routes = catalog_arena_calloc(&m->cat->arena,
-                                     n * sizeof(catalog_route_t));
+    s->routes = catalog_arena_calloc_line(&m->cat->arena,
+                                          n * sizeof(catalog_route_t));
     if (s->routes == NULL) {
         return catalog_manifest_error(m, NULL, "out of memory");
     }

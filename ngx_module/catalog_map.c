@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <catalog_arena.h>
 #include <catalog_map.h>
 
 
 static int catalog_map_grow(catalog_map_t *m);
+static catalog_map_entry_t *catalog_map_alloc(size_t size);
 
 
 int
@@ -24,7 +26,7 @@ catalog_map_init(catalog_map_t *m, size_t hint)
         size *= 2;
     }
 
-    m->entries = calloc(size, sizeof(catalog_map_entry_t));
+    m->entries = catalog_map_alloc(size);
     if (m->entries == NULL) {
         return -1;
     }
@@ -138,7 +140,7 @@ catalog_map_grow(catalog_map_t *m)
 
     size = m->size ? m->size * 2 : 16;
 
-    entries = calloc(size, sizeof(catalog_map_entry_t));
+    entries = catalog_map_alloc(size);
     if (entries == NULL) {
         return -1;
     }
@@ -165,4 +167,22 @@ catalog_map_grow(catalog_map_t *m)
     m->size = size;
 
     return 0;
+}
+
+
+static catalog_map_entry_t *
+catalog_map_alloc(size_t size)
+{
+    catalog_map_entry_t  *entries;
+
+    /* the tables of a large catalog are megabytes: huge pages there */
+
+    entries = catalog_alloc_large(size * sizeof(catalog_map_entry_t));
+    if (entries == NULL) {
+        return NULL;
+    }
+
+    memset(entries, 0, size * sizeof(catalog_map_entry_t));
+
+    return entries;
 }

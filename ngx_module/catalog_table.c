@@ -98,14 +98,20 @@ catalog_table_add(catalog_table_t *t, catalog_arena_t *a,
                            route->path.data, route->path.len);
 
     if (te == NULL) {
+        /*
+         * the entry and its key share a cache line where they fit: a
+         * lookup reads both, and at random over a large catalog
+         */
+
         len = th->prefix.len + route->path.len;
 
-        key = catalog_arena_alloc(a, len);
-        te = catalog_arena_calloc(a, sizeof(catalog_table_entry_t));
-
-        if (key == NULL || te == NULL) {
+        te = catalog_arena_calloc_line(a, sizeof(catalog_table_entry_t)
+                                          + len);
+        if (te == NULL) {
             return route;
         }
+
+        key = (char *) (te + 1);
 
         memcpy(key, th->prefix.data, th->prefix.len);
         memcpy(key + th->prefix.len, route->path.data, route->path.len);

@@ -1,9 +1,12 @@
 #!/usr/bin/perl
 # Writes a synthetic catalog of N services into DIR: one manifest per agency
-# (50 services each), routes one to four segments deep under the agency's
-# prefix, a mix of exact and prefix routes, every service proxied to
-# BACKEND (default 127.0.0.1:9000).  Also writes DIR/paths.txt: one request
-# path per service, for load generators.
+# (50 services each), routes one to four segments deep (a quarter of the
+# services have a one-segment prefix of their own, the others live under
+# their agency's prefix), a mix of exact and prefix routes, every service
+# proxied to BACKEND (default 127.0.0.1:9000).  Also writes DIR/paths.txt:
+# one request path per service, for load generators, and DIR/routes.txt:
+# "KEY MATCH PATH REQUEST" per service, for the benchmark's other
+# configurations and its checks.
 #
 #   perl gen-manifests.pl N DIR [BACKEND]
 
@@ -19,6 +22,7 @@ my @words = qw(layanan izin data cek status daftar bayar surat akta pajak
                kartu paspor visa nik sim stnk bpjs klaim peta lahan);
 
 open my $paths, '>', "$dir/paths.txt" or die "$dir/paths.txt: $!\n";
+open my $routes, '>', "$dir/routes.txt" or die "$dir/routes.txt: $!\n";
 
 my $per = 50;
 my $agencies = int(($n + $per - 1) / $per);
@@ -36,9 +40,11 @@ for my $a (1 .. $agencies) {
         my @seg = ($aid);
         push @seg, $words[($s * 7 + $_ * 3) % @words] . "-$s" for 1 .. $depth - 1;
         my $path = '/' . join '/', @seg;
-        $path = "/$aid/$sid" if $depth == 1;
+        $path = "/$aid-$sid" if $depth == 1;
         my $match = $s % 5 == 0 ? 'exact' : 'prefix';
-        print $paths $match eq 'exact' ? "$path\n" : "$path/x\n";
+        my $request = $match eq 'exact' ? $path : "$path/x";
+        print $paths "$request\n";
+        print $routes "$aid/$sid $match $path $request\n";
         push @svc, sprintf '{"id":"%s","name":"Layanan %s %d","description":'
             . '"Layanan uji nomor %d dari %s.","category":"kategori-%d",'
             . '"tags":["uji","%s"],"routes":[{"path":"%s","match":"%s"}],'
@@ -54,3 +60,4 @@ for my $a (1 .. $agencies) {
 }
 
 close $paths;
+close $routes;
