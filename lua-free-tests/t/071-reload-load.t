@@ -37,8 +37,11 @@ use Time::HiRes ();
 # the whole range one nginx shows alone; a module that lost requests on
 # its own would lose one or more per reload (20 or more here).  Any other
 # kind of keep-alive failure (an error status, a truncated answer, a
-# timeout) fails the test whatever the count.
-our $SLACK = 3;
+# timeout) fails the test whatever the count.  Other work on the
+# machine (CI runs, a sanitizer build) widens the spread: 4 against
+# stock's 0 was seen once under load, so the slack is 6, still far below
+# the one per reload of a module at fault.
+our $SLACK = 6;
 
 our $RELOADS = 20;
 our $WORKERS = 2;
