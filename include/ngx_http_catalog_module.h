@@ -60,6 +60,7 @@ typedef struct {
     ngx_http_catalog_sh_t        *sh;
     ngx_http_catalog_slot_t     **slots;       /* by service index */
     catalog_stats_t             **agency_stats;  /* by agency index */
+    ngx_flag_t                    per_service;   /* counters per service */
     time_t                        loaded_at;
 
     catalog_tokens_t             *tokens;      /* catalog_admin_tokens */

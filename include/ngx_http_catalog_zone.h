@@ -38,6 +38,7 @@ struct ngx_http_catalog_sh_s {
     int64_t                       next_expiry; /* earliest "until" ahead */
     ngx_uint_t                    capacity;    /* slots, a power of two */
     ngx_uint_t                    used;
+    ngx_uint_t                    nactive;     /* slots with an override */
     catalog_stats_t               unmatched;   /* no service matched */
     ngx_http_catalog_slot_t       slots[1];
 };

@@ -72,8 +72,9 @@ ngx_http_catalog_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_catalog_loc_conf_t  *lcf = conf;
 
-    ngx_str_t                 *value;
-    ngx_http_core_loc_conf_t  *clcf;
+    ngx_str_t                     *value;
+    ngx_http_core_loc_conf_t      *clcf;
+    ngx_http_catalog_main_conf_t  *mcf;
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
 
@@ -94,6 +95,11 @@ ngx_http_catalog_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         }
 
         lcf->per_service = 1;
+
+        /* services are counted only when someone reports them */
+
+        mcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_catalog_module);
+        mcf->per_service = 1;
     }
 
     clcf->handler = ngx_http_catalog_metrics_handler;

@@ -346,7 +346,14 @@ ngx_http_catalog_zone_get(ngx_http_catalog_main_conf_t *mcf,
     ngx_int_t                 active;
     ngx_http_catalog_slot_t  *slot;
 
-    if (mcf->slots == NULL || (slot = mcf->slots[s->index]) == NULL) {
+    /*
+     * without any override (the usual case) no slot is read: a slot is
+     * a cache and TLB miss of its own in a large catalog
+     */
+
+    if (mcf->sh == NULL || mcf->sh->nactive == 0
+        || (slot = mcf->slots[s->index]) == NULL)
+    {
         return 0;
     }
 
@@ -433,6 +440,10 @@ ngx_http_catalog_zone_set(ngx_http_catalog_main_conf_t *mcf,
         }
     }
 
+    if (o && !slot->active) {
+        mcf->sh->nactive++;
+    }
+
     slot->seq++;
     ngx_memory_barrier();
 
@@ -458,6 +469,10 @@ ngx_http_catalog_zone_set(ngx_http_catalog_main_conf_t *mcf,
         ngx_memcpy(slot->updated_by, o->updated_by, o->updated_by_len);
 
     } else {
+        if (slot->active) {
+            mcf->sh->nactive--;
+        }
+
         slot->active = 0;
         slot->message_len = 0;
     }
@@ -725,6 +740,10 @@ ngx_http_catalog_zone_count(ngx_http_catalog_main_conf_t *mcf,
                                     1);
     }
 
+    if (!mcf->per_service) {
+        return;
+    }
+
     slot = mcf->slots[s->index];
 
     if (slot) {
@@ -750,7 +769,7 @@ ngx_http_catalog_zone_upstream(ngx_http_catalog_main_conf_t *mcf,
         return;
     }
 
-    slot = mcf->slots[s->index];
+    slot = mcf->per_service ? mcf->slots[s->index] : NULL;
 
     st[0] = mcf->agency_stats[s->agency->index];
     st[1] = slot ? slot->stats : NULL;
