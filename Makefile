@@ -88,11 +88,13 @@ token:
 browser: deps $(MODULE)
 	bash lua-free-tests/browser/run.sh
 
+# the benchmark's smoke run first, so that the output ends with the test
+# runners' summaries (cmocka, prove, node --test)
 test: deps
+	$(MAKE) bench-smoke
 	$(MAKE) unit
 	$(MAKE) prove
 	$(MAKE) browser
-	$(MAKE) bench-smoke
 
 # issue 7's comparison; see "Performance" in README.md
 BENCH_N    ?= 1000 27000 100000
