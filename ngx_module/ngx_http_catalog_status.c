@@ -111,10 +111,13 @@ ngx_http_catalog_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 static ngx_int_t
 ngx_http_catalog_status_handler(ngx_http_request_t *r)
 {
+    ngx_int_t         rc;
     catalog_report_t  rep;
 
-    if (ngx_http_catalog_report(r, 0, &rep) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    rc = ngx_http_catalog_report(r, 0, &rep);
+
+    if (rc != NGX_OK) {
+        return rc;
     }
 
     return ngx_http_catalog_report_send(r, "application/json; charset=utf-8",
@@ -125,13 +128,16 @@ ngx_http_catalog_status_handler(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_catalog_metrics_handler(ngx_http_request_t *r)
 {
+    ngx_int_t                     rc;
     catalog_report_t              rep;
     ngx_http_catalog_loc_conf_t  *lcf;
 
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_catalog_module);
 
-    if (ngx_http_catalog_report(r, lcf->per_service, &rep) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    rc = ngx_http_catalog_report(r, lcf->per_service, &rep);
+
+    if (rc != NGX_OK) {
+        return rc;
     }
 
     return ngx_http_catalog_report_send(r,
@@ -144,37 +150,12 @@ static ngx_int_t
 ngx_http_catalog_report(ngx_http_request_t *r, ngx_uint_t per_service,
     catalog_report_t *rep)
 {
+    ngx_int_t                      rc;
     ngx_http_catalog_main_conf_t  *mcf;
 
     static catalog_redis_report_t  redis;   /* not configured */
 
-    mcf = ngx_http_get_module_main_conf(r, ngx_http_catalog_module);
-
-    ngx_memzero(rep, sizeof(catalog_report_t));
-
-    if (ngx_http_catalog_zone_report(mcf, r->pool, per_service, rep)
-        != NGX_OK)
-    {
-        return NGX_ERROR;
-    }
-
-    rep->version.data = (char *) mcf->version.data;
-    rep->version.len = mcf->version.len;
-    rep->loaded_at = mcf->loaded_at;
-    rep->redis = &redis;
-
-    return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_catalog_report_send(ngx_http_request_t *r, char *type,
-    size_t (*write)(char *dst, const catalog_report_t *r),
-    catalog_report_t *rep)
-{
-    u_char     *p;
-    size_t      len;
-    ngx_int_t   rc;
+    /* the method first: a refused request costs no snapshot */
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
 
@@ -193,6 +174,33 @@ ngx_http_catalog_report_send(ngx_http_request_t *r, char *type,
     if (rc != NGX_OK) {
         return rc;
     }
+
+    mcf = ngx_http_get_module_main_conf(r, ngx_http_catalog_module);
+
+    ngx_memzero(rep, sizeof(catalog_report_t));
+
+    if (ngx_http_catalog_zone_report(mcf, r->pool, per_service, rep)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rep->version.data = (char *) mcf->version.data;
+    rep->version.len = mcf->version.len;
+    rep->loaded_at = mcf->loaded_at;
+    rep->redis = &redis;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_catalog_report_send(ngx_http_request_t *r, char *type,
+    size_t (*write)(char *dst, const catalog_report_t *r),
+    catalog_report_t *rep)
+{
+    u_char  *p;
+    size_t   len;
 
     /* the snapshot is taken: measuring and writing see the same figures */
 
