@@ -85,6 +85,8 @@ struct catalog_s {
 
     catalog_map_t                 agency_ids;  /* id -> catalog_agency_t */
     catalog_map_t                 service_keys;  /* key -> service */
+    catalog_map_t                 strings;     /* shared while loading */
+    catalog_map_t                 backend_lists;
     catalog_table_t               table;
 
     unsigned                      nfiles;

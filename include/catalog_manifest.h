@@ -83,6 +83,12 @@ int catalog_manifest_bool(catalog_manifest_t *m, json_t *obj,
     const char *key, unsigned *dst);
 
 /* a copy in the catalog's arena */
+/*
+ * for short strings that many services repeat (categories, tags, methods,
+ * backends): one copy in the arena, shared
+ */
+int catalog_manifest_intern(catalog_manifest_t *m, catalog_str_t *dst,
+    const char *src, size_t len);
 int catalog_manifest_strdup(catalog_manifest_t *m, catalog_str_t *dst,
     const char *src, size_t len);
 

@@ -86,7 +86,8 @@ typedef struct {
 typedef struct {
     /* what a routed request reads first, within one cache line */
     catalog_service_t            *service;
-    catalog_str_t                *methods;     /* empty: any method */
+    catalog_str_t                *methods;     /* empty: any method;
+                                                  then the Allow header */
     unsigned                      nmethods;
     unsigned                      index;       /* in the service's routes */
     unsigned                      exact:1;
@@ -94,8 +95,11 @@ typedef struct {
 
     catalog_str_t                 path;        /* no trailing '/' but "/" */
     catalog_str_t                 host;        /* lowercase; empty: any */
-    catalog_str_t                 allow;       /* "GET, HEAD" for Allow */
 } catalog_route_t;
+
+
+/* "GET, HEAD": the Allow header of a route that has methods */
+#define catalog_route_allow(r)  (&(r)->methods[(r)->nmethods])
 
 
 struct catalog_service_s {
@@ -105,27 +109,31 @@ struct catalog_service_s {
      * rarely finds its service in the cache
      */
     catalog_str_t                 key;         /* "agency/service" */
-    catalog_agency_t             *agency;
+    catalog_agency_t             *agency;      /* and its manifest file */
     catalog_redirect_t           *redirect;    /* NULL unless redirected */
     void                         *data;        /* owned by the embedder */
     unsigned                      index;       /* in the whole catalog */
-    catalog_status_e              status;      /* as the manifest says */
     unsigned                      nbackends;
+    unsigned                      status:2;    /* as the manifest says */
     unsigned                      https:1;     /* scheme of every backend */
+    unsigned                      ntags:5;     /* CATALOG_TAGS_MAX */
     catalog_backend_t            *backends;    /* NULL unless proxied */
 
-    catalog_str_t                 backend_host;  /* $catalog_backend_host */
-    catalog_str_t                 host_header;
+    /* the rest: four cache lines in all, 256 bytes */
+
+    catalog_str_t                 backend_host;  /* host_header, else
+                                                    host[:port] of the
+                                                    first backend */
     catalog_str_t                 category;
 
     catalog_str_t                 id;
     catalog_str_t                 name;
     catalog_str_t                 description;
     catalog_str_t                *tags;
-    unsigned                      ntags;
 
     catalog_route_t              *routes;
     unsigned                      nroutes;
+    unsigned                      position;    /* index in "services" */
 
     catalog_str_t                 maintenance_message;
     catalog_str_t                 successor;   /* URL or service key */
@@ -134,9 +142,6 @@ struct catalog_service_s {
     catalog_str_t                 docs_url;
     catalog_str_t                 version;
     catalog_str_t                 contact;     /* own, else the agency's */
-
-    catalog_str_t                 file;        /* manifest path */
-    unsigned                      position;    /* index in "services" */
 };
 
 

@@ -45,6 +45,8 @@ catalog_free(catalog_t *cat)
 
     catalog_table_free(&cat->table);
     catalog_map_free(&cat->service_keys);
+    catalog_map_free(&cat->strings);
+    catalog_map_free(&cat->backend_lists);
     catalog_map_free(&cat->agency_ids);
     free(cat->agencies);
     free(cat->services);

@@ -52,6 +52,7 @@
 
 #define CATALOG_TEXT_REQUIRED      0x01
 #define CATALOG_TEXT_MULTILINE     0x02
+#define CATALOG_TEXT_SHARED        0x04
 
 #define CATALOG_ID_RULE            "must match ^[a-z0-9][a-z0-9-]{0,62}$"
 
@@ -188,10 +189,15 @@ catalog_finish(catalog_t *cat, char *err, size_t errlen)
     catalog_redirect_t  *rd;
     catalog_manifest_t   m;
 
+    /* loading is over */
+
+    catalog_map_free(&cat->strings);
+    catalog_map_free(&cat->backend_lists);
+
     for (i = 0; i < cat->nservices; i++) {
         s = cat->services[i];
 
-        catalog_manifest_init(&m, cat, s->file.data, err, errlen);
+        catalog_manifest_init(&m, cat, s->agency->file.data, err, errlen);
         catalog_manifest_push(&m, "services[%u]", s->position);
         m.service = s;
 
@@ -442,7 +448,6 @@ catalog_manifest_service(catalog_manifest_t *m, json_t *obj, unsigned n)
 
     s->key = catalog_manifest_empty;
     s->description = catalog_manifest_empty;
-    s->host_header = catalog_manifest_empty;
     s->backend_host = catalog_manifest_empty;
     s->maintenance_message = catalog_manifest_empty;
     s->successor = catalog_manifest_empty;
@@ -450,7 +455,6 @@ catalog_manifest_service(catalog_manifest_t *m, json_t *obj, unsigned n)
     s->version = catalog_manifest_empty;
 
     s->agency = m->agency;
-    s->file = m->file;
     s->position = n;
     s->index = m->cat->nservices + n;
 
@@ -475,12 +479,13 @@ catalog_manifest_service(catalog_manifest_t *m, json_t *obj, unsigned n)
                                  CATALOG_TEXT_MULTILINE,
                                  CATALOG_DESCRIPTION_MAX, &s->description)
            != 0
-        || catalog_manifest_text(m, obj, "category", CATALOG_TEXT_REQUIRED,
+        || catalog_manifest_text(m, obj, "category",
+                                 CATALOG_TEXT_REQUIRED|CATALOG_TEXT_SHARED,
                                  CATALOG_CATEGORY_MAX, &s->category)
            != 0
         || catalog_manifest_tags(m, obj, s) != 0
-        || catalog_manifest_text(m, obj, "contact", 0, CATALOG_CONTACT_MAX,
-                                 &contact)
+        || catalog_manifest_text(m, obj, "contact", CATALOG_TEXT_SHARED,
+                                 CATALOG_CONTACT_MAX, &contact)
            != 0
         || catalog_manifest_url(m, obj, "docs_url", &s->docs_url) != 0
         || catalog_manifest_text(m, obj, "version", 0, CATALOG_VERSION_MAX,
@@ -586,11 +591,7 @@ catalog_manifest_service_id(catalog_manifest_t *m, json_t *obj,
         return catalog_manifest_error(m, NULL, "out of memory");
     }
 
-    if (catalog_manifest_strdup(m, &s->id, id, len) != 0) {
-        return -1;
-    }
-
-    /* the catalog key: "agency/service" */
+    /* the catalog key: "agency/service"; the id is its end */
 
     a = m->agency;
 
@@ -606,6 +607,9 @@ catalog_manifest_service_id(catalog_manifest_t *m, json_t *obj,
 
     s->key.data = key;
     s->key.len = a->id.len + 1 + len;
+
+    s->id.data = key + a->id.len + 1;
+    s->id.len = len;
 
     return 0;
 }
@@ -679,7 +683,7 @@ catalog_manifest_tags(catalog_manifest_t *m, json_t *obj,
             }
         }
 
-        if (catalog_manifest_strdup(m, &s->tags[i], p, len) != 0) {
+        if (catalog_manifest_intern(m, &s->tags[i], p, len) != 0) {
             return -1;
         }
 
@@ -966,6 +970,10 @@ catalog_manifest_text(catalog_manifest_t *m, json_t *obj, const char *key,
                    : "must not contain control characters");
     }
 
+    if (flags & CATALOG_TEXT_SHARED) {
+        return catalog_manifest_intern(m, dst, p, len);
+    }
+
     return catalog_manifest_strdup(m, dst, p, len);
 }
 
@@ -1026,6 +1034,37 @@ catalog_manifest_bool(catalog_manifest_t *m, json_t *obj, const char *key,
     }
 
     *dst = json_is_true(v);
+
+    return 0;
+}
+
+
+int
+catalog_manifest_intern(catalog_manifest_t *m, catalog_str_t *dst,
+    const char *src, size_t len)
+{
+    char      *p;
+    uint64_t   hash;
+
+    hash = catalog_hash(CATALOG_HASH_INIT, src, len);
+
+    p = catalog_map_find(&m->cat->strings, hash, src, len);
+
+    if (p) {
+        dst->data = p;
+        dst->len = len;
+        return 0;
+    }
+
+    if (catalog_manifest_strdup(m, dst, src, len) != 0) {
+        return -1;
+    }
+
+    p = (char *) dst->data;
+
+    if (catalog_map_insert(&m->cat->strings, hash, p, len, p, NULL) < 0) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
 
     return 0;
 }

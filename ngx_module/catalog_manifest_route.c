@@ -26,6 +26,8 @@
 
 static int catalog_manifest_route(catalog_manifest_t *m, json_t *obj,
     catalog_route_t *r);
+static int catalog_manifest_share_backends(catalog_manifest_t *m,
+    catalog_service_t *s);
 static int catalog_manifest_methods(catalog_manifest_t *m, json_t *obj,
     catalog_route_t *r);
 static int catalog_manifest_claim(catalog_manifest_t *m,
@@ -112,7 +114,6 @@ catalog_manifest_route(catalog_manifest_t *m, json_t *obj,
     }
 
     r->host = catalog_manifest_empty;
-    r->allow = catalog_manifest_empty;
 
     /* path */
 
@@ -252,7 +253,7 @@ catalog_manifest_methods(catalog_manifest_t *m, json_t *obj,
     }
 
     r->methods = catalog_arena_calloc(&m->cat->arena,
-                                      n * sizeof(catalog_str_t));
+                                      (n + 1) * sizeof(catalog_str_t));
     if (r->methods == NULL) {
         return catalog_manifest_error(m, NULL, "out of memory");
     }
@@ -288,7 +289,7 @@ catalog_manifest_methods(catalog_manifest_t *m, json_t *obj,
             }
         }
 
-        if (catalog_manifest_strdup(m, &r->methods[i], p, len) != 0) {
+        if (catalog_manifest_intern(m, &r->methods[i], p, len) != 0) {
             return -1;
         }
 
@@ -307,7 +308,7 @@ catalog_manifest_methods(catalog_manifest_t *m, json_t *obj,
         size += sizeof("HEAD, ") - 1;
     }
 
-    a = catalog_arena_alloc(&m->cat->arena, size + 1);
+    a = catalog_arena_alloc(&m->tmp, size + 1);
     if (a == NULL) {
         return catalog_manifest_error(m, NULL, "out of memory");
     }
@@ -333,8 +334,9 @@ catalog_manifest_methods(catalog_manifest_t *m, json_t *obj,
 
     a[len] = '\0';
 
-    r->allow.data = a;
-    r->allow.len = len;
+    if (catalog_manifest_intern(m, catalog_route_allow(r), a, len) != 0) {
+        return -1;
+    }
 
     catalog_manifest_pop(m, loc);
 
@@ -393,8 +395,8 @@ catalog_manifest_claim(catalog_manifest_t *m, catalog_route_t *r)
 
 conflict:
 
-    file = catalog_manifest_quote(m, 1, other->service->file.data,
-                                  other->service->file.len);
+    file = catalog_manifest_quote(m, 1, other->service->agency->file.data,
+                                  other->service->agency->file.len);
 
     if (r->host.len) {
         return catalog_manifest_error(m, "path",
@@ -418,7 +420,7 @@ int
 catalog_manifest_backends(catalog_manifest_t *m, json_t *obj,
     catalog_service_t *s)
 {
-    char                      *h;
+    char                       h[CATALOG_HOST_MAX + sizeof("[]:65535")];
     json_t                    *v, *t;
     size_t                     n, i, len, loc, item;
     const char                *p, *reason;
@@ -446,7 +448,7 @@ catalog_manifest_backends(catalog_manifest_t *m, json_t *obj,
                                       CATALOG_BACKENDS_MAX);
     }
 
-    s->backends = catalog_arena_calloc(&m->cat->arena,
+    s->backends = catalog_arena_calloc(&m->tmp,
                                        n * sizeof(catalog_backend_t));
     if (s->backends == NULL) {
         return catalog_manifest_error(m, NULL, "out of memory");
@@ -480,8 +482,8 @@ catalog_manifest_backends(catalog_manifest_t *m, json_t *obj,
 
         b = &s->backends[i];
 
-        if (catalog_manifest_strdup(m, &b->text, p, len) != 0
-            || catalog_manifest_strdup(m, &b->host, hp.host, hp.hlen) != 0)
+        if (catalog_manifest_intern(m, &b->text, p, len) != 0
+            || catalog_manifest_intern(m, &b->host, hp.host, hp.hlen) != 0)
         {
             return -1;
         }
@@ -497,6 +499,10 @@ catalog_manifest_backends(catalog_manifest_t *m, json_t *obj,
     }
 
     catalog_manifest_pop(m, loc);
+
+    if (catalog_manifest_share_backends(m, s) != 0) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
 
     /* host_header, else host[:port] of the first backend */
 
@@ -520,20 +526,13 @@ catalog_manifest_backends(catalog_manifest_t *m, json_t *obj,
                                           reason);
         }
 
-        if (catalog_manifest_strdup(m, &s->host_header, p, len) != 0) {
-            return -1;
-        }
-
-        s->backend_host = s->host_header;
-
-        return 0;
+        return catalog_manifest_intern(m, &s->backend_host, p, len);
     }
 
     b = &s->backends[0];
 
-    h = catalog_arena_alloc(&m->cat->arena, b->host.len + sizeof("[]:65535"));
-    if (h == NULL) {
-        return catalog_manifest_error(m, NULL, "out of memory");
+    if (b->host.len > CATALOG_HOST_MAX) {
+        return catalog_manifest_error(m, "backends[0]", "host is too long");
     }
 
     len = 0;
@@ -555,8 +554,60 @@ catalog_manifest_backends(catalog_manifest_t *m, json_t *obj,
         len += (size_t) sprintf(h + len, ":%u", b->port);
     }
 
-    s->backend_host.data = h;
-    s->backend_host.len = len;
+    return catalog_manifest_intern(m, &s->backend_host, h, len);
+}
+
+
+/*
+ * Services that list the same backends share one array of them.  Their
+ * texts are shared strings already: the same list, the same pointers.
+ */
+
+static int
+catalog_manifest_share_backends(catalog_manifest_t *m, catalog_service_t *s)
+{
+    size_t              i, len;
+    uint64_t            hash;
+    const char        **key;
+    catalog_backend_t  *b;
+
+    len = s->nbackends * sizeof(const char *);
+
+    key = catalog_arena_alloc(&m->tmp, len);
+    if (key == NULL) {
+        return -1;
+    }
+
+    for (i = 0; i < s->nbackends; i++) {
+        key[i] = s->backends[i].text.data;
+    }
+
+    hash = catalog_hash(CATALOG_HASH_INIT, (char *) key, len);
+
+    b = catalog_map_find(&m->cat->backend_lists, hash, (char *) key, len);
+
+    if (b) {
+        s->backends = b;
+        return 0;
+    }
+
+    b = catalog_arena_alloc(&m->cat->arena,
+                            len + s->nbackends * sizeof(catalog_backend_t));
+    if (b == NULL) {
+        return -1;
+    }
+
+    memcpy(b, s->backends, s->nbackends * sizeof(catalog_backend_t));
+    s->backends = b;
+
+    key = memcpy(b + s->nbackends, key, len);
+
+    if (catalog_map_insert(&m->cat->backend_lists, hash, (char *) key, len,
+                           b, NULL)
+        < 0)
+    {
+        return -1;
+    }
 
     return 0;
 }

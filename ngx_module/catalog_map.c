@@ -56,6 +56,12 @@ catalog_map_insert(catalog_map_t *m, uint64_t hash, const char *key,
     size_t                i, mask;
     catalog_map_entry_t  *e;
 
+    /* the slot is hash & mask: tables stay far below 2^32 slots */
+
+    if (len > UINT32_MAX) {
+        return -1;
+    }
+
     if ((m->count + 1) * 2 > m->size) {
         if (catalog_map_grow(m) != 0) {
             return -1;
@@ -71,7 +77,7 @@ catalog_map_insert(catalog_map_t *m, uint64_t hash, const char *key,
             break;
         }
 
-        if (e->hash == hash && e->len == len
+        if (e->hash == (uint32_t) hash && e->len == len
             && memcmp(e->key, key, len) == 0)
         {
             if (existing) {
@@ -82,9 +88,9 @@ catalog_map_insert(catalog_map_t *m, uint64_t hash, const char *key,
         }
     }
 
-    e->hash = hash;
+    e->hash = (uint32_t) hash;
     e->key = key;
-    e->len = len;
+    e->len = (uint32_t) len;
     e->value = value;
 
     m->count++;
@@ -121,7 +127,7 @@ catalog_map_find2(const catalog_map_t *m, uint64_t hash, const char *a,
             return NULL;
         }
 
-        if (e->hash == hash
+        if (e->hash == (uint32_t) hash
             && e->len == alen + blen
             && memcmp(e->key, a, alen) == 0
             && (blen == 0 || memcmp(e->key + alen, b, blen) == 0))

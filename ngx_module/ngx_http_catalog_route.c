@@ -54,6 +54,7 @@ static ngx_int_t
 ngx_http_catalog_route_handler(ngx_http_request_t *r)
 {
     u_char                        *p;
+    catalog_str_t                 *allow;
     catalog_route_t               *route;
     catalog_state_fn_t             fn;
     catalog_decision_t            *d;
@@ -117,9 +118,10 @@ ngx_http_catalog_route_handler(ngx_http_request_t *r)
 
     case CATALOG_OUTCOME_METHOD_NOT_ALLOWED:
 
-        if (ngx_http_catalog_add_header(r, "Allow",
-                                        (u_char *) route->allow.data,
-                                        route->allow.len)
+        allow = catalog_route_allow(route);
+
+        if (ngx_http_catalog_add_header(r, "Allow", (u_char *) allow->data,
+                                        allow->len)
             == NULL)
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -259,8 +261,8 @@ ngx_http_catalog_page(ngx_http_request_t *r, ngx_http_catalog_ctx_t *ctx,
     pg.portal.data = (char *) clcf->portal_url.data;
     pg.portal.len = clcf->portal_url.len;
 
-    if (ctx->route) {
-        pg.allow = ctx->route->allow;
+    if (ctx->route && ctx->route->nmethods) {
+        pg.allow = *catalog_route_allow(ctx->route);
     }
 
     if (ctx->service) {

@@ -496,7 +496,7 @@ test_file_model(void **state)
                         "https://dukcapil.example.go.id/docs/ktp");
     assert_string_equal(s->version.data, "2.1");
     assert_string_equal(s->contact.data, "layanan@dukcapil.example.go.id");
-    assert_string_equal(s->file.data, path);
+    assert_ptr_equal(s->agency, a);
     assert_int_equal(s->position, 0);
     assert_int_equal(s->index, 0);
     assert_null(s->redirect);
@@ -508,7 +508,7 @@ test_file_model(void **state)
     assert_int_equal(r->strip_prefix, 1);
     assert_int_equal(r->host.len, 0);
     assert_int_equal(r->nmethods, 0);
-    assert_int_equal(r->allow.len, 0);
+    assert_null(r->methods);
     assert_ptr_equal(r->service, s);
     assert_int_equal(r->index, 0);
 
@@ -524,7 +524,6 @@ test_file_model(void **state)
     assert_int_equal(s->backends[0].port, 8080);
     assert_string_equal(s->backends[1].host.data, "10.10.1.6");
     assert_int_equal(s->https, 0);
-    assert_string_equal(s->host_header.data, "ktp.dukcapil.internal");
     assert_string_equal(s->backend_host.data, "ktp.dukcapil.internal");
 
     /* akta-lama: a redirect */
@@ -1814,6 +1813,60 @@ test_method_duplicate(void **state)
 
 
 static void
+test_layout(void **state)
+{
+    (void) state;
+
+    /*
+     * a catalog of 100,000 services holds as many of each: whole cache
+     * lines (requests read them at random), no more
+     */
+
+    if (sizeof(void *) == 8) {
+        assert_int_equal(sizeof(catalog_service_t), 256);
+        assert_int_equal(sizeof(catalog_route_t), 64);
+        assert_int_equal(sizeof(catalog_map_entry_t), 24);
+    }
+}
+
+
+static void
+test_backends_shared(void **state)
+{
+    catalog_t          *cat;
+    catalog_service_t  *a, *b, *c;
+
+    (void) state;
+
+    cat = load(MAN(SVC("'routes': [{'path': '/a'}], "
+                       "'backends': ['10.0.0.1:80', '10.0.0.2']") ", "
+                   "{'id': 'b', 'name': 'B', 'category': 'c', "
+                   "'routes': [{'path': '/b'}], "
+                   "'backends': ['10.0.0.1:80', '10.0.0.2']}, "
+                   "{'id': 'c', 'name': 'C', 'category': 'c', "
+                   "'routes': [{'path': '/c'}], "
+                   "'backends': ['10.0.0.2', '10.0.0.1:80']}"));
+
+    a = cat->services[0];
+    b = cat->services[1];
+    c = cat->services[2];
+
+    /* the same list: one array; another order: another array */
+
+    assert_ptr_equal(a->backends, b->backends);
+    assert_int_equal(b->nbackends, 2);
+    assert_string_equal(b->backends[1].host.data, "10.0.0.2");
+
+    assert_ptr_not_equal(a->backends, c->backends);
+    assert_string_equal(c->backends[0].host.data, "10.0.0.2");
+    assert_int_equal(c->backends[1].port, 80);
+    assert_ptr_equal(c->backends[0].text.data, a->backends[1].text.data);
+
+    catalog_free(cat);
+}
+
+
+static void
 test_methods_allow(void **state)
 {
     catalog_t        *cat;
@@ -1829,20 +1882,23 @@ test_methods_allow(void **state)
 
     r = cat->services[0]->routes;
 
-    assert_string_equal(r[0].allow.data, "POST, GET, HEAD");
-    assert_int_equal(r[0].allow.len, 15);
+    assert_string_equal(catalog_route_allow(&r[0])->data, "POST, GET, HEAD");
+    assert_int_equal(catalog_route_allow(&r[0])->len, 15);
     assert_int_equal(r[0].nmethods, 2);
     assert_string_equal(r[0].methods[0].data, "POST");
     assert_string_equal(r[0].methods[1].data, "GET");
     assert_true(catalog_route_allows(&r[0], "HEAD", 4));
     assert_false(catalog_route_allows(&r[0], "PUT", 3));
 
-    assert_string_equal(r[1].allow.data, "GET, HEAD");
-    assert_string_equal(r[2].allow.data, "PURGE, M-SEARCH");
-    assert_string_equal(r[3].allow.data, "HEAD, GET");
+    assert_string_equal(catalog_route_allow(&r[1])->data, "GET, HEAD");
+    assert_string_equal(catalog_route_allow(&r[2])->data, "PURGE, M-SEARCH");
+    assert_string_equal(catalog_route_allow(&r[3])->data, "HEAD, GET");
     assert_int_equal(r[4].nmethods, 0);
-    assert_int_equal(r[4].allow.len, 0);
-    assert_string_equal(r[4].allow.data, "");
+    assert_null(r[4].methods);
+
+    /* a repeated method is stored once */
+
+    assert_ptr_equal(r[1].methods[0].data, r[0].methods[1].data);
 
     catalog_free(cat);
 }
@@ -2347,7 +2403,6 @@ test_backend_parsing(void **state)
     assert_int_equal(b[5].port, 80);
 
     assert_string_equal(s->backend_host.data, "a.internal");
-    assert_int_equal(s->host_header.len, 0);
 
     catalog_free(cat);
 
@@ -2403,8 +2458,11 @@ test_backend_host_header(void **state)
     assert_string_equal(cat->services[4]->backend_host.data, "[::1]");
     assert_string_equal(cat->services[5]->backend_host.data,
                         "F.example:8443");
-    assert_string_equal(cat->services[5]->host_header.data,
-                        "F.example:8443");
+
+    /* a string that many services repeat is stored once */
+
+    assert_ptr_equal(cat->services[1]->backends[0].host.data,
+                     cat->services[1]->backend_host.data);
 
     catalog_free(cat);
 }
@@ -3171,6 +3229,8 @@ main(void)
         cmocka_unit_test(test_method_not_string),
         cmocka_unit_test(test_method_invalid),
         cmocka_unit_test(test_method_duplicate),
+        cmocka_unit_test(test_layout),
+        cmocka_unit_test(test_backends_shared),
         cmocka_unit_test(test_methods_allow),
         cmocka_unit_test(test_host_port),
         cmocka_unit_test(test_host_invalid),
