@@ -84,7 +84,6 @@ struct catalog_s {
     unsigned                      services_cap;
 
     catalog_map_t                 agency_ids;  /* id -> catalog_agency_t */
-    catalog_map_t                 service_keys;  /* key -> service */
     catalog_map_t                 strings;     /* shared while loading */
     catalog_map_t                 backend_lists;
     catalog_table_t               table;
@@ -120,6 +119,9 @@ int catalog_finish(catalog_t *cat, char *err, size_t errlen);
 
 catalog_service_t *catalog_find_service(const catalog_t *cat,
     const char *key, size_t len);
+
+/* the order of ids: bytes, then length */
+int catalog_id_cmp(const char *a, size_t alen, const char *b, size_t blen);
 
 static inline void
 catalog_lookup(const catalog_t *cat, const char *host, size_t hlen,

@@ -56,6 +56,7 @@ typedef struct {
     catalog_str_t                 url;
     catalog_str_t                 contact;
     catalog_str_t                 file;        /* manifest path */
+    catalog_service_t           **by_id;       /* its services, sorted */
     unsigned                      nservices;
     unsigned                      index;
 } catalog_agency_t;

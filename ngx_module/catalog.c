@@ -23,7 +23,6 @@ catalog_create(void)
     catalog_arena_init(&cat->arena);
 
     if (catalog_map_init(&cat->agency_ids, 16) != 0
-        || catalog_map_init(&cat->service_keys, 64) != 0
         || catalog_table_init(&cat->table) != 0)
     {
         catalog_free(cat);
@@ -44,7 +43,6 @@ catalog_free(catalog_t *cat)
     }
 
     catalog_table_free(&cat->table);
-    catalog_map_free(&cat->service_keys);
     catalog_map_free(&cat->strings);
     catalog_map_free(&cat->backend_lists);
     catalog_map_free(&cat->agency_ids);
@@ -55,12 +53,75 @@ catalog_free(catalog_t *cat)
 }
 
 
+/*
+ * "agency/service": the agency by its id, then a binary search in its
+ * services sorted by id; a table of every key would take 6 MiB at
+ * 100,000 services
+ */
+
 catalog_service_t *
 catalog_find_service(const catalog_t *cat, const char *key, size_t len)
 {
-    return catalog_map_find(&cat->service_keys,
-                            catalog_hash(CATALOG_HASH_INIT, key, len),
-                            key, len);
+    int                  rc;
+    size_t               alen, lo, hi, mid;
+    const char          *slash, *id;
+    catalog_agency_t    *a;
+    catalog_service_t   *s;
+
+    slash = memchr(key, '/', len);
+    if (slash == NULL) {
+        return NULL;
+    }
+
+    alen = (size_t) (slash - key);
+
+    a = catalog_map_find(&cat->agency_ids,
+                         catalog_hash(CATALOG_HASH_INIT, key, alen),
+                         key, alen);
+    if (a == NULL) {
+        return NULL;
+    }
+
+    id = slash + 1;
+    len -= alen + 1;
+
+    lo = 0;
+    hi = a->nservices;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        s = a->by_id[mid];
+
+        rc = catalog_id_cmp(s->id.data, s->id.len, id, len);
+
+        if (rc == 0) {
+            return s;
+        }
+
+        if (rc < 0) {
+            lo = mid + 1;
+
+        } else {
+            hi = mid;
+        }
+    }
+
+    return NULL;
+}
+
+
+int
+catalog_id_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int  rc;
+
+    rc = memcmp(a, b, alen < blen ? alen : blen);
+
+    if (rc) {
+        return rc;
+    }
+
+    return (alen > blen) - (alen < blen);
 }
 
 

@@ -59,6 +59,7 @@
 
 static void catalog_manifest_init(catalog_manifest_t *m, catalog_t *cat,
     const char *name, char *err, size_t errlen);
+static int catalog_manifest_by_id(const void *one, const void *two);
 static int catalog_manifest_parse(catalog_manifest_t *m, json_t *root);
 static int catalog_manifest_agency(catalog_manifest_t *m, json_t *obj);
 static int catalog_manifest_service(catalog_manifest_t *m, json_t *obj,
@@ -838,14 +839,6 @@ catalog_manifest_commit(catalog_manifest_t *m, const char *buf, size_t len)
     for (i = 0; i < m->nservices; i++) {
         s = m->services[i];
 
-        rc = catalog_map_insert(&cat->service_keys,
-                                catalog_hash(CATALOG_HASH_INIT, s->key.data,
-                                             s->key.len),
-                                s->key.data, s->key.len, s, NULL);
-        if (rc != 0) {
-            return catalog_manifest_error(m, NULL, "out of memory");
-        }
-
         for (j = 0; j < s->nroutes; j++) {
             r = &s->routes[j];
 
@@ -863,6 +856,13 @@ catalog_manifest_commit(catalog_manifest_t *m, const char *buf, size_t len)
         cat->services[cat->nservices++] = m->services[i];
     }
 
+    /* the manifest's array, sorted, finds a service by its key */
+
+    qsort(m->services, m->nservices, sizeof(catalog_service_t *),
+          catalog_manifest_by_id);
+
+    a->by_id = m->services;
+
     /* the length first, so that the files cannot shift into each other */
 
     n = len;
@@ -876,6 +876,18 @@ catalog_manifest_commit(catalog_manifest_t *m, const char *buf, size_t len)
     cat->nfiles++;
 
     return 0;
+}
+
+
+static int
+catalog_manifest_by_id(const void *one, const void *two)
+{
+    const catalog_service_t  *a, *b;
+
+    a = *(const catalog_service_t *const *) one;
+    b = *(const catalog_service_t *const *) two;
+
+    return catalog_id_cmp(a->id.data, a->id.len, b->id.data, b->id.len);
 }
 
 

@@ -104,12 +104,21 @@ static void
 expect_nothing_added(catalog_t *cat, unsigned agencies, unsigned services,
     unsigned routes, uint64_t hash)
 {
+    unsigned            i;
+    catalog_service_t  *s;
+
     assert_int_equal(cat->nagencies, agencies);
     assert_int_equal(cat->nservices, services);
     assert_int_equal(cat->table.nroutes, routes);
     assert_int_equal(cat->agency_ids.count, agencies);
-    assert_int_equal(cat->service_keys.count, services);
     assert_int_equal(cat->nfiles, agencies);
+
+    for (i = 0; i < cat->nservices; i++) {
+        s = cat->services[i];
+        assert_ptr_equal(catalog_find_service(cat, s->key.data, s->key.len),
+                         s);
+    }
+
     assert_true(cat->hash == hash);
 }
 
@@ -1831,6 +1840,56 @@ test_layout(void **state)
 
 
 static void
+test_find_service(void **state)
+{
+    size_t              i;
+    catalog_t          *cat;
+    catalog_service_t  *s;
+
+    static const char  *ids[] = { "zeta", "a", "ab", "b", "a-b", "a1" };
+    static const char  *none[] = {
+        "dukcapil", "dukcapil/", "dukcapil/a-", "dukcapil/abc",
+        "dukcapil/zeta/x", "dukcapil/Zeta", "dukcapi/a", "x/a", "/a", ""
+    };
+
+    (void) state;
+
+    cat = load(MAN("{'id': 'zeta', 'name': 'Z', 'category': 'c', "
+                   "'routes': [{'path': '/z'}], " BACKEND "}, "
+                   "{'id': 'a', 'name': 'A', 'category': 'c', "
+                   "'routes': [{'path': '/a'}], " BACKEND "}, "
+                   "{'id': 'ab', 'name': 'AB', 'category': 'c', "
+                   "'routes': [{'path': '/ab'}], " BACKEND "}, "
+                   "{'id': 'b', 'name': 'B', 'category': 'c', "
+                   "'routes': [{'path': '/b'}], " BACKEND "}, "
+                   "{'id': 'a-b', 'name': 'A-B', 'category': 'c', "
+                   "'routes': [{'path': '/a-b'}], " BACKEND "}, "
+                   "{'id': 'a1', 'name': 'A1', 'category': 'c', "
+                   "'routes': [{'path': '/a1'}], " BACKEND "}"));
+
+    /* services keep the manifest's order; the lookup finds each */
+
+    for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+        s = cat->services[i];
+        assert_string_equal(s->id.data, ids[i]);
+        assert_ptr_equal(catalog_find_service(cat, s->key.data, s->key.len),
+                         s);
+    }
+
+    for (i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+        assert_null(catalog_find_service(cat, none[i], strlen(none[i])));
+    }
+
+    /* the length counts, not the NUL */
+
+    assert_ptr_equal(catalog_find_service(cat, "dukcapil/abc", 11),
+                     cat->services[2]);
+
+    catalog_free(cat);
+}
+
+
+static void
 test_backends_shared(void **state)
 {
     catalog_t          *cat;
@@ -3231,6 +3290,7 @@ main(void)
         cmocka_unit_test(test_method_duplicate),
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_backends_shared),
+        cmocka_unit_test(test_find_service),
         cmocka_unit_test(test_methods_allow),
         cmocka_unit_test(test_host_port),
         cmocka_unit_test(test_host_invalid),
