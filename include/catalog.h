@@ -74,6 +74,9 @@ typedef int (*catalog_backend_pt)(void *ctx, catalog_service_t *service,
 
 struct catalog_s {
     catalog_arena_t               arena;
+    catalog_arena_t               lines;       /* services, routes, table
+                                                  entries: cache lines,
+                                                  one after another */
 
     catalog_agency_t            **agencies;
     unsigned                      nagencies;
@@ -86,6 +89,7 @@ struct catalog_s {
     catalog_map_t                 agency_ids;  /* id -> catalog_agency_t */
     catalog_map_t                 strings;     /* shared while loading */
     catalog_map_t                 backend_lists;
+    catalog_map_t                 tag_lists;
     catalog_table_t               table;
 
     unsigned                      nfiles;

@@ -89,6 +89,12 @@ int catalog_manifest_bool(catalog_manifest_t *m, json_t *obj,
  */
 int catalog_manifest_intern(catalog_manifest_t *m, catalog_str_t *dst,
     const char *src, size_t len);
+/*
+ * for an array (of shared strings) that many services repeat byte for
+ * byte: one copy in the arena, shared; NULL on error, reported
+ */
+void *catalog_manifest_share(catalog_manifest_t *m, catalog_map_t *map,
+    const void *a, size_t size);
 int catalog_manifest_strdup(catalog_manifest_t *m, catalog_str_t *dst,
     const char *src, size_t len);
 

@@ -21,6 +21,7 @@ catalog_create(void)
     }
 
     catalog_arena_init(&cat->arena);
+    catalog_arena_init(&cat->lines);
 
     if (catalog_map_init(&cat->agency_ids, 16) != 0
         || catalog_table_init(&cat->table) != 0)
@@ -45,10 +46,12 @@ catalog_free(catalog_t *cat)
     catalog_table_free(&cat->table);
     catalog_map_free(&cat->strings);
     catalog_map_free(&cat->backend_lists);
+    catalog_map_free(&cat->tag_lists);
     catalog_map_free(&cat->agency_ids);
     free(cat->agencies);
     free(cat->services);
     catalog_arena_free(&cat->arena);
+    catalog_arena_free(&cat->lines);
     free(cat);
 }
 

@@ -194,6 +194,7 @@ catalog_finish(catalog_t *cat, char *err, size_t errlen)
 
     catalog_map_free(&cat->strings);
     catalog_map_free(&cat->backend_lists);
+    catalog_map_free(&cat->tag_lists);
 
     for (i = 0; i < cat->nservices; i++) {
         s = cat->services[i];
@@ -442,7 +443,7 @@ catalog_manifest_service(catalog_manifest_t *m, json_t *obj, unsigned n)
         return catalog_manifest_error(m, NULL, "must be an object");
     }
 
-    s = catalog_arena_calloc_line(&m->cat->arena, sizeof(catalog_service_t));
+    s = catalog_arena_calloc_line(&m->cat->lines, sizeof(catalog_service_t));
     if (s == NULL) {
         return catalog_manifest_error(m, NULL, "out of memory");
     }
@@ -642,7 +643,7 @@ catalog_manifest_tags(catalog_manifest_t *m, json_t *obj,
                                       CATALOG_TAGS_MAX);
     }
 
-    s->tags = catalog_arena_calloc(&m->cat->arena,
+    s->tags = catalog_arena_calloc(&m->tmp,
                                    (n ? n : 1) * sizeof(catalog_str_t));
     if (s->tags == NULL) {
         return catalog_manifest_error(m, NULL, "out of memory");
@@ -695,7 +696,12 @@ catalog_manifest_tags(catalog_manifest_t *m, json_t *obj,
 
     catalog_manifest_pop(m, loc);
 
-    return 0;
+    /* the same tags in the same order: one array */
+
+    s->tags = catalog_manifest_share(m, &m->cat->tag_lists, s->tags,
+                                     (n ? n : 1) * sizeof(catalog_str_t));
+
+    return s->tags ? 0 : -1;
 }
 
 
@@ -842,7 +848,7 @@ catalog_manifest_commit(catalog_manifest_t *m, const char *buf, size_t len)
         for (j = 0; j < s->nroutes; j++) {
             r = &s->routes[j];
 
-            other = catalog_table_add(&cat->table, &cat->arena, r);
+            other = catalog_table_add(&cat->table, &cat->lines, r);
 
             if (other != NULL) {
                 return catalog_manifest_error(m, NULL, "out of memory");
@@ -1079,6 +1085,35 @@ catalog_manifest_intern(catalog_manifest_t *m, catalog_str_t *dst,
     }
 
     return 0;
+}
+
+
+void *
+catalog_manifest_share(catalog_manifest_t *m, catalog_map_t *map,
+    const void *a, size_t size)
+{
+    void      *p;
+    uint64_t   hash;
+
+    hash = catalog_hash(CATALOG_HASH_INIT, a, size);
+
+    p = catalog_map_find(map, hash, a, size);
+
+    if (p) {
+        return p;
+    }
+
+    p = catalog_arena_alloc(&m->cat->arena, size);
+
+    if (p == NULL
+        || catalog_map_insert(map, hash, memcpy(p, a, size), size, p, NULL)
+           < 0)
+    {
+        catalog_manifest_error(m, NULL, "out of memory");
+        return NULL;
+    }
+
+    return p;
 }
 
 

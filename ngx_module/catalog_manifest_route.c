@@ -26,8 +26,6 @@
 
 static int catalog_manifest_route(catalog_manifest_t *m, json_t *obj,
     catalog_route_t *r);
-static int catalog_manifest_share_backends(catalog_manifest_t *m,
-    catalog_service_t *s);
 static int catalog_manifest_methods(catalog_manifest_t *m, json_t *obj,
     catalog_route_t *r);
 static int catalog_manifest_claim(catalog_manifest_t *m,
@@ -66,7 +64,7 @@ catalog_manifest_routes(catalog_manifest_t *m, json_t *obj,
                                       "must have at least one route");
     }
 
-    s->routes = catalog_arena_calloc_line(&m->cat->arena,
+    s->routes = catalog_arena_calloc_line(&m->cat->lines,
                                           n * sizeof(catalog_route_t));
     if (s->routes == NULL) {
         return catalog_manifest_error(m, NULL, "out of memory");
@@ -500,8 +498,13 @@ catalog_manifest_backends(catalog_manifest_t *m, json_t *obj,
 
     catalog_manifest_pop(m, loc);
 
-    if (catalog_manifest_share_backends(m, s) != 0) {
-        return catalog_manifest_error(m, NULL, "out of memory");
+    /* services that list the same backends share one array of them */
+
+    s->backends = catalog_manifest_share(m, &m->cat->backend_lists,
+                                         s->backends,
+                                         n * sizeof(catalog_backend_t));
+    if (s->backends == NULL) {
+        return -1;
     }
 
     /* host_header, else host[:port] of the first backend */
@@ -555,61 +558,6 @@ catalog_manifest_backends(catalog_manifest_t *m, json_t *obj,
     }
 
     return catalog_manifest_intern(m, &s->backend_host, h, len);
-}
-
-
-/*
- * Services that list the same backends share one array of them.  Their
- * texts are shared strings already: the same list, the same pointers.
- */
-
-static int
-catalog_manifest_share_backends(catalog_manifest_t *m, catalog_service_t *s)
-{
-    size_t              i, len;
-    uint64_t            hash;
-    const char        **key;
-    catalog_backend_t  *b;
-
-    len = s->nbackends * sizeof(const char *);
-
-    key = catalog_arena_alloc(&m->tmp, len);
-    if (key == NULL) {
-        return -1;
-    }
-
-    for (i = 0; i < s->nbackends; i++) {
-        key[i] = s->backends[i].text.data;
-    }
-
-    hash = catalog_hash(CATALOG_HASH_INIT, (char *) key, len);
-
-    b = catalog_map_find(&m->cat->backend_lists, hash, (char *) key, len);
-
-    if (b) {
-        s->backends = b;
-        return 0;
-    }
-
-    b = catalog_arena_alloc(&m->cat->arena,
-                            len + s->nbackends * sizeof(catalog_backend_t));
-    if (b == NULL) {
-        return -1;
-    }
-
-    memcpy(b, s->backends, s->nbackends * sizeof(catalog_backend_t));
-    s->backends = b;
-
-    key = memcpy(b + s->nbackends, key, len);
-
-    if (catalog_map_insert(&m->cat->backend_lists, hash, (char *) key, len,
-                           b, NULL)
-        < 0)
-    {
-        return -1;
-    }
-
-    return 0;
 }
 
 

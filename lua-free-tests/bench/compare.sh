@@ -499,6 +499,9 @@ for n in "${sizes[@]}"; do
         echo "$n load-ms $1"
         echo "$n worker-mib $(awk -v a="${mw[catalog]%% *}" -v b="$bare_rss" \
                              'BEGIN {print a - b}')"
+        echo "$n worker-pss $(awk -v a="${mw[catalog]##* }" \
+                                  -v b="${mw[bare]##* }" \
+                                  'BEGIN {print a - b}')"
     } >> "$summary"
 done
 
@@ -527,6 +530,10 @@ done
         $2 == "worker-mib" && $1 == 100000 {
             printf "  100000  worker RSS <= 64 MiB over bare: %s MiB, %s\n",
                    $3, ok($3 <= 64)
+        }
+        $2 == "worker-pss" && $1 == 100000 {
+            printf "  100000  (worker PSS over bare, the pages shared with" \
+                   " the master counted half: %s MiB)\n", $3
         }
         END {
             split("rps cpu", k, " ")
