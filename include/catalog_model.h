@@ -51,6 +51,15 @@ typedef struct catalog_service_s  catalog_service_t;
 
 
 typedef struct {
+    catalog_str_t                 maintenance_message;
+    catalog_str_t                 successor;   /* URL or service key */
+    catalog_service_t            *successor_service;  /* when a key */
+    catalog_str_t                 docs_url;
+    catalog_str_t                 version;
+} catalog_service_more_t;
+
+
+typedef struct {
     catalog_str_t                 id;
     catalog_str_t                 name;
     catalog_str_t                 url;
@@ -120,7 +129,7 @@ struct catalog_service_s {
     unsigned                      ntags:5;     /* CATALOG_TAGS_MAX */
     catalog_backend_t            *backends;    /* NULL unless proxied */
 
-    /* the rest: four cache lines in all, 256 bytes */
+    /* the rest: three cache lines in all, 192 bytes */
 
     catalog_str_t                 backend_host;  /* host_header, else
                                                     host[:port] of the
@@ -136,14 +145,14 @@ struct catalog_service_s {
     unsigned                      nroutes;
     unsigned                      position;    /* index in "services" */
 
-    catalog_str_t                 maintenance_message;
-    catalog_str_t                 successor;   /* URL or service key */
-    catalog_service_t            *successor_service;  /* when a key */
-
-    catalog_str_t                 docs_url;
-    catalog_str_t                 version;
     catalog_str_t                 contact;     /* own, else the agency's */
+    catalog_service_more_t       *more;        /* never NULL */
 };
+
+
+/* what few services have: none of it is catalog_service_none */
+
+extern catalog_service_more_t  catalog_service_none;
 
 
 #endif /* _CATALOG_MODEL_H_INCLUDED_ */

@@ -10,6 +10,11 @@
 #include <catalog.h>
 
 
+catalog_service_more_t  catalog_service_none = {
+    { 0, "" }, { 0, "" }, NULL, { 0, "" }, { 0, "" }
+};
+
+
 catalog_t *
 catalog_create(void)
 {
@@ -215,7 +220,7 @@ catalog_state(const catalog_state_fn_t *fn, const catalog_service_t *s,
     st->until_time = 0;
 
     if (s->status == CATALOG_STATUS_MAINTENANCE) {
-        st->message = s->maintenance_message;
+        st->message = s->more->maintenance_message;
 
     } else {
         st->message.data = "";

@@ -334,11 +334,11 @@ catalog_json_write_service(catalog_buf_t *b, const catalog_service_t *s,
     }
 
     catalog_buf_literal(b, "], \"docs_url\": ");
-    catalog_buf_json_string(b, &s->docs_url);
+    catalog_buf_json_string(b, &s->more->docs_url);
     catalog_buf_literal(b, ", \"contact\": ");
     catalog_buf_json_string(b, &s->contact);
     catalog_buf_literal(b, ", \"version\": ");
-    catalog_buf_json_string(b, &s->version);
+    catalog_buf_json_string(b, &s->more->version);
     catalog_buf_literal(b, "}");
 }
 

@@ -205,26 +205,26 @@ catalog_finish(catalog_t *cat, char *err, size_t errlen)
 
         /* a successor without "://" is a service key */
 
-        if (s->successor.len
-            && memchr(s->successor.data, ':', s->successor.len) == NULL)
+        if (s->more->successor.len
+            && memchr(s->more->successor.data, ':', s->more->successor.len) == NULL)
         {
-            succ = catalog_find_service(cat, s->successor.data,
-                                        s->successor.len);
+            succ = catalog_find_service(cat, s->more->successor.data,
+                                        s->more->successor.len);
 
             if (succ == NULL) {
                 return catalog_manifest_error(&m, "successor",
                            "successor \"%s\" is not a known service",
-                           catalog_manifest_quote(&m, 0, s->successor.data,
-                                                  s->successor.len));
+                           catalog_manifest_quote(&m, 0, s->more->successor.data,
+                                                  s->more->successor.len));
             }
 
             if (succ == s) {
                 return catalog_manifest_error(&m, "successor",
                            "successor \"%s\" is the service itself",
-                           s->successor.data);
+                           s->more->successor.data);
             }
 
-            s->successor_service = succ;
+            s->more->successor_service = succ;
         }
 
         /*
@@ -433,9 +433,10 @@ catalog_manifest_agency(catalog_manifest_t *m, json_t *obj)
 static int
 catalog_manifest_service(catalog_manifest_t *m, json_t *obj, unsigned n)
 {
-    int                 backends, redirect, retired;
-    catalog_str_t       contact;
-    catalog_service_t  *s;
+    int                      backends, redirect, retired;
+    catalog_str_t            contact;
+    catalog_service_t       *s;
+    catalog_service_more_t  *more;
 
     catalog_manifest_push(m, "services[%u]", n);
 
@@ -451,10 +452,14 @@ catalog_manifest_service(catalog_manifest_t *m, json_t *obj, unsigned n)
     s->key = catalog_manifest_empty;
     s->description = catalog_manifest_empty;
     s->backend_host = catalog_manifest_empty;
-    s->maintenance_message = catalog_manifest_empty;
-    s->successor = catalog_manifest_empty;
-    s->docs_url = catalog_manifest_empty;
-    s->version = catalog_manifest_empty;
+    /* parsed aside, kept only when the service has some of it */
+
+    s->more = catalog_arena_alloc(&m->tmp, sizeof(catalog_service_more_t));
+    if (s->more == NULL) {
+        return catalog_manifest_error(m, NULL, "out of memory");
+    }
+
+    *s->more = catalog_service_none;
 
     s->agency = m->agency;
     s->position = n;
@@ -489,9 +494,9 @@ catalog_manifest_service(catalog_manifest_t *m, json_t *obj, unsigned n)
         || catalog_manifest_text(m, obj, "contact", CATALOG_TEXT_SHARED,
                                  CATALOG_CONTACT_MAX, &contact)
            != 0
-        || catalog_manifest_url(m, obj, "docs_url", &s->docs_url) != 0
+        || catalog_manifest_url(m, obj, "docs_url", &s->more->docs_url) != 0
         || catalog_manifest_text(m, obj, "version", 0, CATALOG_VERSION_MAX,
-                                 &s->version)
+                                 &s->more->version)
            != 0
         || catalog_manifest_status(m, obj, s) != 0
         || catalog_manifest_routes(m, obj, s) != 0)
@@ -531,6 +536,23 @@ catalog_manifest_service(catalog_manifest_t *m, json_t *obj, unsigned n)
 
     if (catalog_manifest_resolve(m, s) != 0) {
         return -1;
+    }
+
+    more = s->more;
+
+    if (more->maintenance_message.len == 0 && more->successor.len == 0
+        && more->docs_url.len == 0 && more->version.len == 0)
+    {
+        s->more = &catalog_service_none;
+
+    } else {
+        s->more = catalog_arena_alloc(&m->cat->arena,
+                                      sizeof(catalog_service_more_t));
+        if (s->more == NULL) {
+            return catalog_manifest_error(m, NULL, "out of memory");
+        }
+
+        *s->more = *more;
     }
 
     m->services[m->nservices++] = s;
@@ -742,7 +764,7 @@ catalog_manifest_status(catalog_manifest_t *m, json_t *obj,
 
     if (catalog_manifest_text(m, obj, "maintenance_message",
                               CATALOG_TEXT_MULTILINE, CATALOG_MESSAGE_MAX,
-                              &s->maintenance_message)
+                              &s->more->maintenance_message)
         != 0)
     {
         return -1;
@@ -768,7 +790,7 @@ catalog_manifest_status(catalog_manifest_t *m, json_t *obj,
     if (catalog_check_has_prefix(p, len, "http://")
         || catalog_check_has_prefix(p, len, "https://"))
     {
-        return catalog_manifest_url(m, obj, "successor", &s->successor);
+        return catalog_manifest_url(m, obj, "successor", &s->more->successor);
     }
 
     /* a service key "agency/service", resolved by catalog_finish() */
@@ -782,7 +804,7 @@ catalog_manifest_status(catalog_manifest_t *m, json_t *obj,
                                       reason);
     }
 
-    return catalog_manifest_strdup(m, &s->successor, p, len);
+    return catalog_manifest_strdup(m, &s->more->successor, p, len);
 }
 
 

@@ -347,10 +347,10 @@ ngx_http_catalog_successor(ngx_http_request_t *r, catalog_service_t *s,
 {
     catalog_service_t  *succ;
 
-    succ = s->successor_service;
+    succ = s->more->successor_service;
 
     if (succ == NULL) {
-        *link = s->successor;
+        *link = s->more->successor;
         return;
     }
 

@@ -613,7 +613,7 @@ ngx_http_catalog_zone_read(ngx_http_catalog_state_ctx_t *ctx,
         }
 
     } else {
-        st->message = s->maintenance_message;
+        st->message = s->more->maintenance_message;
     }
 
     if (o.until) {

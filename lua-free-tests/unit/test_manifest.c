@@ -501,9 +501,10 @@ test_file_model(void **state)
     assert_string_equal(s->tags[1].data, "identitas");
     assert_ptr_equal(s->agency, a);
     assert_int_equal(s->status, CATALOG_STATUS_ACTIVE);
-    assert_string_equal(s->docs_url.data,
+    assert_string_equal(s->more->docs_url.data,
                         "https://dukcapil.example.go.id/docs/ktp");
-    assert_string_equal(s->version.data, "2.1");
+    assert_string_equal(s->more->version.data, "2.1");
+    assert_ptr_not_equal(s->more, &catalog_service_none);
     assert_string_equal(s->contact.data, "layanan@dukcapil.example.go.id");
     assert_ptr_equal(s->agency, a);
     assert_int_equal(s->position, 0);
@@ -562,9 +563,9 @@ test_file_model(void **state)
 
     s = cat->services[2];
     assert_int_equal(s->status, CATALOG_STATUS_RETIRED);
-    assert_string_equal(s->successor.data,
+    assert_string_equal(s->more->successor.data,
                         "https://karirhub.example.go.id/");
-    assert_null(s->successor_service);
+    assert_null(s->more->successor_service);
     assert_null(s->backends);
     assert_null(s->redirect);
 
@@ -1219,7 +1220,7 @@ test_service_docs_url(void **state)
     (void) state;
 
     cat = load(M_SVC("'docs_url': 'HTTPS://a.example/docs?x=1#y'"));
-    assert_string_equal(cat->services[0]->docs_url.data,
+    assert_string_equal(cat->services[0]->more->docs_url.data,
                         "HTTPS://a.example/docs?x=1#y");
     catalog_free(cat);
 
@@ -1291,7 +1292,7 @@ test_status_maintenance(void **state)
                      "'maintenance_message': 'Pemeliharaan.\\nSampai 10.00'"));
     s = cat->services[0];
     assert_int_equal(s->status, CATALOG_STATUS_MAINTENANCE);
-    assert_string_equal(s->maintenance_message.data,
+    assert_string_equal(s->more->maintenance_message.data,
                         "Pemeliharaan.\nSampai 10.00");
     assert_int_equal(s->nbackends, 1);
     catalog_free(cat);
@@ -1374,9 +1375,9 @@ test_successor_key_resolved(void **state)
                          "'/karirhub'}], " BACKEND "}]}", err),
                      0);
 
-    assert_null(cat->services[0]->successor_service);
+    assert_null(cat->services[0]->more->successor_service);
     assert_int_equal(catalog_finish(cat, err, sizeof(err)), 0);
-    assert_ptr_equal(cat->services[0]->successor_service, cat->services[1]);
+    assert_ptr_equal(cat->services[0]->more->successor_service, cat->services[1]);
 
     catalog_free(cat);
 }
@@ -1832,7 +1833,7 @@ test_layout(void **state)
      */
 
     if (sizeof(void *) == 8) {
-        assert_int_equal(sizeof(catalog_service_t), 256);
+        assert_int_equal(sizeof(catalog_service_t), 192);
         assert_int_equal(sizeof(catalog_route_t), 64);
         assert_int_equal(sizeof(catalog_map_entry_t), 24);
     }
@@ -1879,6 +1880,12 @@ test_find_service(void **state)
     for (i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
         assert_null(catalog_find_service(cat, none[i], strlen(none[i])));
     }
+
+    /* nothing more than the usual: no room taken for it */
+
+    assert_ptr_equal(cat->services[0]->more, &catalog_service_none);
+    assert_int_equal(cat->services[0]->more->version.len, 0);
+    assert_string_equal(cat->services[0]->more->successor.data, "");
 
     /* the length counts, not the NUL */
 
