@@ -48,7 +48,9 @@ typedef struct {
  */
 
 typedef struct {
+    catalog_map_t                 lists;       /* backends -> peers */
     catalog_map_t                 addrs;       /* backend -> addresses */
+    ngx_http_catalog_peers_t     *building;    /* the list being resolved */
     u_char                       *key;         /* room for a key */
     size_t                        key_size;
 } ngx_http_catalog_backends_t;

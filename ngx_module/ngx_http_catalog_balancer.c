@@ -16,7 +16,9 @@
  * service that catalog_route matched.  Round robin over them, skipping a
  * backend that failed max_fails times for fail_timeout, as the round
  * robin balancer does; the state is per worker, as without "zone".
- * "keepalive" placed after catalog_balancer caches the connections.
+ * Services listing the same backends share one list of peers, and each
+ * distinct backend is resolved once, at load.  "keepalive" placed after
+ * catalog_balancer caches the connections.
  */
 
 
@@ -39,6 +41,8 @@ typedef struct {
 } ngx_http_catalog_peer_data_t;
 
 
+static ngx_http_catalog_peers_t *ngx_http_catalog_find_peers(
+    ngx_http_catalog_main_conf_t *mcf, catalog_service_t *service);
 static ngx_http_catalog_addrs_t *ngx_http_catalog_resolve_addrs(
     ngx_http_catalog_main_conf_t *mcf, catalog_backend_t *backend, char *err,
     size_t errlen);
@@ -169,22 +173,24 @@ ngx_http_catalog_resolve_backend(void *data, catalog_service_t *service,
     ngx_http_catalog_addrs_t  *addrs;
     ngx_http_catalog_peers_t  *peers;
 
+    /*
+     * called for each backend of a service in turn: at the first, the
+     * service gets the list of an earlier service with the same backends,
+     * or a new one that this call and those for its other backends fill
+     */
+
+    if (backend == &service->backends[0]) {
+        service->data = ngx_http_catalog_find_peers(mcf, service);
+        if (service->data == NULL) {
+            return -1;
+        }
+    }
+
     peers = service->data;
 
-    if (peers == NULL) {
-        peers = ngx_pcalloc(mcf->pool, sizeof(ngx_http_catalog_peers_t));
-        if (peers == NULL) {
-            return -1;
-        }
-
-        if (ngx_array_init(&peers->peers, mcf->pool, 2,
-                           sizeof(ngx_http_catalog_peer_t))
-            != NGX_OK)
-        {
-            return -1;
-        }
-
-        service->data = peers;
+    if (peers == NULL || peers != mcf->backends.building) {
+        /* shared with an earlier service: complete */
+        return 0;
     }
 
     addrs = ngx_http_catalog_resolve_addrs(mcf, backend, err, errlen);
@@ -219,7 +225,88 @@ ngx_http_catalog_resolve_backend(void *data, catalog_service_t *service,
 void
 ngx_http_catalog_backends_done(ngx_http_catalog_main_conf_t *mcf)
 {
+    catalog_map_free(&mcf->backends.lists);
     catalog_map_free(&mcf->backends.addrs);
+
+    mcf->backends.building = NULL;
+}
+
+
+static ngx_http_catalog_peers_t *
+ngx_http_catalog_find_peers(ngx_http_catalog_main_conf_t *mcf,
+    catalog_service_t *service)
+{
+    u_char                    *key, *p;
+    size_t                     len;
+    uint64_t                   hash;
+    ngx_uint_t                 i;
+    ngx_http_catalog_peers_t  *peers;
+
+    /*
+     * services listing the same backends in the same order share one
+     * list, and with it the round robin position and the failures, as
+     * the locations proxying to one upstream block share its servers;
+     * the key is the backends' keys, each ended by a line feed
+     */
+
+    len = 0;
+
+    for (i = 0; i < service->nbackends; i++) {
+        len += NGX_HTTP_CATALOG_BACKEND_KEY_LEN
+               + service->backends[i].host.len + 1;
+    }
+
+    key = ngx_http_catalog_key_buffer(mcf, len);
+    if (key == NULL) {
+        return NULL;
+    }
+
+    p = key;
+
+    for (i = 0; i < service->nbackends; i++) {
+        p = ngx_http_catalog_backend_key(p, &service->backends[i]);
+        *p++ = LF;
+    }
+
+    len = p - key;
+    hash = catalog_hash(CATALOG_HASH_INIT, (char *) key, len);
+
+    peers = catalog_map_find(&mcf->backends.lists, hash, (char *) key, len);
+
+    if (peers) {
+        mcf->backends.building = NULL;
+        return peers;
+    }
+
+    peers = ngx_pcalloc(mcf->pool, sizeof(ngx_http_catalog_peers_t));
+    if (peers == NULL) {
+        return NULL;
+    }
+
+    if (ngx_array_init(&peers->peers, mcf->pool, service->nbackends,
+                       sizeof(ngx_http_catalog_peer_t))
+        != NGX_OK)
+    {
+        return NULL;
+    }
+
+    p = ngx_pnalloc(mcf->pool, len);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(p, key, len);
+
+    if (catalog_map_insert(&mcf->backends.lists, hash, (char *) p, len, peers,
+                           NULL)
+        == -1)
+    {
+        return NULL;
+    }
+
+    mcf->backends.building = peers;
+
+    return peers;
 }
 
 
