@@ -41,6 +41,21 @@ typedef struct {
 } ngx_http_catalog_peers_t;
 
 
+/*
+ * What resolving the backends needs while the manifests load, freed once
+ * they are loaded (ngx_http_catalog_backends_done()): the maps point to
+ * keys and values in mcf->pool
+ */
+
+typedef struct {
+    catalog_map_t                 lists;       /* backends -> peers */
+    catalog_map_t                 addrs;       /* backend -> addresses */
+    ngx_http_catalog_peers_t     *building;    /* the list being resolved */
+    u_char                       *key;         /* room for a key */
+    size_t                        key_size;
+} ngx_http_catalog_backends_t;
+
+
 typedef struct ngx_http_catalog_slot_s  ngx_http_catalog_slot_t;
 typedef struct ngx_http_catalog_sh_s  ngx_http_catalog_sh_t;
 
@@ -48,6 +63,7 @@ typedef struct ngx_http_catalog_sh_s  ngx_http_catalog_sh_t;
 typedef struct {
     catalog_t                    *catalog;
     ngx_pool_t                   *pool;        /* for resolved backends */
+    ngx_http_catalog_backends_t   backends;    /* while loading */
     catalog_state_fn_t            state;       /* effective status */
     ngx_str_t                     agencies;    /* API answers, built once */
     ngx_str_t                     categories;
@@ -98,6 +114,7 @@ char *ngx_http_catalog_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
 ngx_int_t ngx_http_catalog_add_variables(ngx_conf_t *cf);
 int ngx_http_catalog_resolve_backend(void *data, catalog_service_t *service,
     catalog_backend_t *backend, char *err, size_t errlen);
+void ngx_http_catalog_backends_done(ngx_http_catalog_main_conf_t *mcf);
 char *ngx_http_catalog_balancer(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_catalog_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);

@@ -16,8 +16,20 @@
  * service that catalog_route matched.  Round robin over them, skipping a
  * backend that failed max_fails times for fail_timeout, as the round
  * robin balancer does; the state is per worker, as without "zone".
- * "keepalive" placed after catalog_balancer caches the connections.
+ * Services listing the same backends share one list of peers, and each
+ * distinct backend is resolved once, at load.  "keepalive" placed after
+ * catalog_balancer caches the connections.
  */
+
+
+/* the longest key of a backend but for its host: "https://[" "]:65535" */
+#define NGX_HTTP_CATALOG_BACKEND_KEY_LEN  (sizeof("https://[]:65535") - 1)
+
+
+typedef struct {
+    ngx_addr_t                   *addrs;
+    ngx_uint_t                    naddrs;
+} ngx_http_catalog_addrs_t;
 
 
 typedef struct {
@@ -29,6 +41,15 @@ typedef struct {
 } ngx_http_catalog_peer_data_t;
 
 
+static ngx_http_catalog_peers_t *ngx_http_catalog_find_peers(
+    ngx_http_catalog_main_conf_t *mcf, catalog_service_t *service);
+static ngx_http_catalog_addrs_t *ngx_http_catalog_resolve_addrs(
+    ngx_http_catalog_main_conf_t *mcf, catalog_backend_t *backend, char *err,
+    size_t errlen);
+static u_char *ngx_http_catalog_backend_key(u_char *p,
+    catalog_backend_t *backend);
+static u_char *ngx_http_catalog_key_buffer(ngx_http_catalog_main_conf_t *mcf,
+    size_t len);
 static ngx_int_t ngx_http_catalog_init_upstream(ngx_conf_t *cf,
     ngx_http_upstream_srv_conf_t *us);
 static ngx_int_t ngx_http_catalog_init_peer(ngx_http_request_t *r,
@@ -147,63 +168,44 @@ ngx_http_catalog_resolve_backend(void *data, catalog_service_t *service,
 {
     ngx_http_catalog_main_conf_t  *mcf = data;
 
-    u_char                    *p;
-    ngx_url_t                  u;
     ngx_uint_t                 i;
     ngx_http_catalog_peer_t   *peer;
+    ngx_http_catalog_addrs_t  *addrs;
     ngx_http_catalog_peers_t  *peers;
+
+    /*
+     * called for each backend of a service in turn: at the first, the
+     * service gets the list of an earlier service with the same backends,
+     * or a new one that this call and those for its other backends fill
+     */
+
+    if (backend == &service->backends[0]) {
+        service->data = ngx_http_catalog_find_peers(mcf, service);
+        if (service->data == NULL) {
+            return -1;
+        }
+    }
 
     peers = service->data;
 
-    if (peers == NULL) {
-        peers = ngx_pcalloc(mcf->pool, sizeof(ngx_http_catalog_peers_t));
-        if (peers == NULL) {
-            return -1;
-        }
-
-        if (ngx_array_init(&peers->peers, mcf->pool, 2,
-                           sizeof(ngx_http_catalog_peer_t))
-            != NGX_OK)
-        {
-            return -1;
-        }
-
-        service->data = peers;
+    if (peers == NULL || peers != mcf->backends.building) {
+        /* shared with an earlier service: complete */
+        return 0;
     }
 
-    ngx_memzero(&u, sizeof(ngx_url_t));
-
-    p = ngx_pnalloc(mcf->pool, backend->host.len + sizeof("[]:65535"));
-    if (p == NULL) {
+    addrs = ngx_http_catalog_resolve_addrs(mcf, backend, err, errlen);
+    if (addrs == NULL) {
         return -1;
     }
 
-    u.url.data = p;
-    u.url.len = ngx_sprintf(p, backend->ipv6 ? "[%s]:%ui" : "%s:%ui",
-                            backend->host.data, (ngx_uint_t) backend->port)
-                - p;
-    u.default_port = (in_port_t) backend->port;
-
-    if (ngx_parse_url(mcf->pool, &u) != NGX_OK) {
-        ngx_snprintf((u_char *) err, errlen - 1, "%s%Z",
-                     u.err ? u.err : "cannot be resolved");
-        err[errlen - 1] = '\0';
-        return -1;
-    }
-
-    if (u.naddrs == 0) {
-        ngx_snprintf((u_char *) err, errlen, "host not found%Z");
-        return -1;
-    }
-
-    if (peers->peers.nelts + u.naddrs > NGX_HTTP_CATALOG_PEERS_MAX) {
+    if (peers->peers.nelts + addrs->naddrs > NGX_HTTP_CATALOG_PEERS_MAX) {
         ngx_snprintf((u_char *) err, errlen,
                      "resolves to more than %d addresses in all%Z",
                      NGX_HTTP_CATALOG_PEERS_MAX);
         return -1;
     }
 
-    for (i = 0; i < u.naddrs; i++) {
+    for (i = 0; i < addrs->naddrs; i++) {
         peer = ngx_array_push(&peers->peers);
         if (peer == NULL) {
             return -1;
@@ -211,12 +213,220 @@ ngx_http_catalog_resolve_backend(void *data, catalog_service_t *service,
 
         ngx_memzero(peer, sizeof(ngx_http_catalog_peer_t));
 
-        peer->sockaddr = u.addrs[i].sockaddr;
-        peer->socklen = u.addrs[i].socklen;
-        peer->name = u.addrs[i].name;
+        peer->sockaddr = addrs->addrs[i].sockaddr;
+        peer->socklen = addrs->addrs[i].socklen;
+        peer->name = addrs->addrs[i].name;
     }
 
     return 0;
+}
+
+
+void
+ngx_http_catalog_backends_done(ngx_http_catalog_main_conf_t *mcf)
+{
+    catalog_map_free(&mcf->backends.lists);
+    catalog_map_free(&mcf->backends.addrs);
+
+    mcf->backends.building = NULL;
+}
+
+
+static ngx_http_catalog_peers_t *
+ngx_http_catalog_find_peers(ngx_http_catalog_main_conf_t *mcf,
+    catalog_service_t *service)
+{
+    u_char                    *key, *p;
+    size_t                     len;
+    uint64_t                   hash;
+    ngx_uint_t                 i;
+    ngx_http_catalog_peers_t  *peers;
+
+    /*
+     * services listing the same backends in the same order share one
+     * list, and with it the round robin position and the failures, as
+     * the locations proxying to one upstream block share its servers;
+     * the key is the backends' keys, each ended by a line feed
+     */
+
+    len = 0;
+
+    for (i = 0; i < service->nbackends; i++) {
+        len += NGX_HTTP_CATALOG_BACKEND_KEY_LEN
+               + service->backends[i].host.len + 1;
+    }
+
+    key = ngx_http_catalog_key_buffer(mcf, len);
+    if (key == NULL) {
+        return NULL;
+    }
+
+    p = key;
+
+    for (i = 0; i < service->nbackends; i++) {
+        p = ngx_http_catalog_backend_key(p, &service->backends[i]);
+        *p++ = LF;
+    }
+
+    len = p - key;
+    hash = catalog_hash(CATALOG_HASH_INIT, (char *) key, len);
+
+    peers = catalog_map_find(&mcf->backends.lists, hash, (char *) key, len);
+
+    if (peers) {
+        mcf->backends.building = NULL;
+        return peers;
+    }
+
+    peers = ngx_pcalloc(mcf->pool, sizeof(ngx_http_catalog_peers_t));
+    if (peers == NULL) {
+        return NULL;
+    }
+
+    if (ngx_array_init(&peers->peers, mcf->pool, service->nbackends,
+                       sizeof(ngx_http_catalog_peer_t))
+        != NGX_OK)
+    {
+        return NULL;
+    }
+
+    p = ngx_pnalloc(mcf->pool, len);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(p, key, len);
+
+    if (catalog_map_insert(&mcf->backends.lists, hash, (char *) p, len, peers,
+                           NULL)
+        == -1)
+    {
+        return NULL;
+    }
+
+    mcf->backends.building = peers;
+
+    return peers;
+}
+
+
+static ngx_http_catalog_addrs_t *
+ngx_http_catalog_resolve_addrs(ngx_http_catalog_main_conf_t *mcf,
+    catalog_backend_t *backend, char *err, size_t errlen)
+{
+    u_char                    *key, *p;
+    size_t                     len, scheme;
+    uint64_t                   hash;
+    ngx_url_t                  u;
+    ngx_http_catalog_addrs_t  *addrs;
+
+    /*
+     * a backend is resolved once, however many services list it, as the
+     * servers of an upstream block are for all the locations using it
+     */
+
+    key = ngx_http_catalog_key_buffer(mcf, NGX_HTTP_CATALOG_BACKEND_KEY_LEN
+                                           + backend->host.len);
+    if (key == NULL) {
+        return NULL;
+    }
+
+    len = ngx_http_catalog_backend_key(key, backend) - key;
+    hash = catalog_hash(CATALOG_HASH_INIT, (char *) key, len);
+
+    addrs = catalog_map_find(&mcf->backends.addrs, hash, (char *) key, len);
+    if (addrs) {
+        return addrs;
+    }
+
+    p = ngx_pnalloc(mcf->pool, len);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(p, key, len);
+
+    /* the key without its scheme is the URL to parse */
+
+    scheme = backend->https ? sizeof("https://") - 1 : sizeof("http://") - 1;
+
+    ngx_memzero(&u, sizeof(ngx_url_t));
+
+    u.url.data = p + scheme;
+    u.url.len = len - scheme;
+    u.default_port = (in_port_t) backend->port;
+
+    if (ngx_parse_url(mcf->pool, &u) != NGX_OK) {
+        ngx_snprintf((u_char *) err, errlen - 1, "%s%Z",
+                     u.err ? u.err : "cannot be resolved");
+        err[errlen - 1] = '\0';
+        return NULL;
+    }
+
+    if (u.naddrs == 0) {
+        ngx_snprintf((u_char *) err, errlen, "host not found%Z");
+        return NULL;
+    }
+
+    addrs = ngx_palloc(mcf->pool, sizeof(ngx_http_catalog_addrs_t));
+    if (addrs == NULL) {
+        return NULL;
+    }
+
+    addrs->addrs = u.addrs;
+    addrs->naddrs = u.naddrs;
+
+    if (catalog_map_insert(&mcf->backends.addrs, hash, (char *) p, len, addrs,
+                           NULL)
+        == -1)
+    {
+        return NULL;
+    }
+
+    return addrs;
+}
+
+
+static u_char *
+ngx_http_catalog_backend_key(u_char *p, catalog_backend_t *backend)
+{
+    /*
+     * "scheme://host:port", from the parsed backend, so that "host:80"
+     * and "http://host" are one backend; a host name has no ":" and an
+     * IPv6 address is in brackets, so that the parts cannot be confused
+     */
+
+    return ngx_sprintf(p, backend->ipv6 ? "%s://[%*s]:%ui" : "%s://%*s:%ui",
+                       backend->https ? "https" : "http",
+                       backend->host.len, backend->host.data,
+                       (ngx_uint_t) backend->port);
+}
+
+
+static u_char *
+ngx_http_catalog_key_buffer(ngx_http_catalog_main_conf_t *mcf, size_t len)
+{
+    u_char  *p;
+    size_t   size;
+
+    if (len <= mcf->backends.key_size) {
+        return mcf->backends.key;
+    }
+
+    /* grows a few times at most: a key is at most some kilobytes */
+
+    size = ngx_max(len, 2 * mcf->backends.key_size);
+    size = ngx_max(size, 256);
+
+    p = ngx_pnalloc(mcf->pool, size);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    mcf->backends.key = p;
+    mcf->backends.key_size = size;
+
+    return p;
 }
 
 

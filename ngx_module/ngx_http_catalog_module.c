@@ -165,7 +165,7 @@ ngx_http_catalog_create_main_conf(ngx_conf_t *cf)
     }
 
     cln->handler = ngx_http_catalog_cleanup;
-    cln->data = mcf->catalog;
+    cln->data = mcf;
 
     mcf->pool = cf->pool;
     mcf->zone_size = NGX_CONF_UNSET_SIZE;
@@ -179,9 +179,13 @@ ngx_http_catalog_create_main_conf(ngx_conf_t *cf)
 static void
 ngx_http_catalog_cleanup(void *data)
 {
-    catalog_t  *cat = data;
+    ngx_http_catalog_main_conf_t  *mcf = data;
 
-    catalog_free(cat);
+    /* a configuration that failed before it was loaded still has them */
+
+    ngx_http_catalog_backends_done(mcf);
+
+    catalog_free(mcf->catalog);
 }
 
 
@@ -191,6 +195,10 @@ ngx_http_catalog_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_http_catalog_main_conf_t  *mcf = conf;
 
     char  err[CATALOG_ERROR_LEN];
+
+    /* every manifest is read: the backends are resolved */
+
+    ngx_http_catalog_backends_done(mcf);
 
     if (catalog_finish(mcf->catalog, err, sizeof(err)) != 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", err);
