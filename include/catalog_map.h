@@ -55,6 +55,25 @@ catalog_hash(uint64_t h, const char *p, size_t len)
 }
 
 
+/*
+ * asks the CPU for the slot a lookup of this hash starts at: lookups that
+ * follow each other then wait for memory once, not once each
+ */
+
+static inline void
+catalog_map_prefetch(const catalog_map_t *m, uint64_t hash)
+{
+#if defined(__GNUC__)
+    if (m->size) {
+        __builtin_prefetch(&m->entries[hash & (m->size - 1)]);
+    }
+#else
+    (void) m;
+    (void) hash;
+#endif
+}
+
+
 int catalog_map_init(catalog_map_t *m, size_t hint);
 void catalog_map_free(catalog_map_t *m);
 

@@ -127,6 +127,9 @@ struct catalog_service_s {
     unsigned                      status:2;    /* as the manifest says */
     unsigned                      https:1;     /* scheme of every backend */
     unsigned                      ntags:5;     /* CATALOG_TAGS_MAX */
+    unsigned                      agency_index;  /* agency->index: counting
+                                                    a request reads no more
+                                                    than this line */
     catalog_backend_t            *backends;    /* NULL unless proxied */
 
     /* the rest: three cache lines in all, 192 bytes */

@@ -184,6 +184,7 @@ catalog_finish(catalog_t *cat, char *err, size_t errlen)
 {
     const char          *to;
     unsigned             i, j;
+    catalog_str_t       *sk;
     catalog_match_t      match;
     catalog_route_t     *r;
     catalog_service_t   *s, *succ;
@@ -205,23 +206,21 @@ catalog_finish(catalog_t *cat, char *err, size_t errlen)
 
         /* a successor without "://" is a service key */
 
-        if (s->more->successor.len
-            && memchr(s->more->successor.data, ':', s->more->successor.len) == NULL)
-        {
-            succ = catalog_find_service(cat, s->more->successor.data,
-                                        s->more->successor.len);
+        sk = &s->more->successor;
+
+        if (sk->len && memchr(sk->data, ':', sk->len) == NULL) {
+            succ = catalog_find_service(cat, sk->data, sk->len);
 
             if (succ == NULL) {
                 return catalog_manifest_error(&m, "successor",
                            "successor \"%s\" is not a known service",
-                           catalog_manifest_quote(&m, 0, s->more->successor.data,
-                                                  s->more->successor.len));
+                           catalog_manifest_quote(&m, 0, sk->data, sk->len));
             }
 
             if (succ == s) {
                 return catalog_manifest_error(&m, "successor",
                            "successor \"%s\" is the service itself",
-                           s->more->successor.data);
+                           sk->data);
             }
 
             s->more->successor_service = succ;
@@ -464,6 +463,7 @@ catalog_manifest_service(catalog_manifest_t *m, json_t *obj, unsigned n)
     s->agency = m->agency;
     s->position = n;
     s->index = m->cat->nservices + n;
+    s->agency_index = m->agency->index;
 
     /* the id first: the errors that follow name the service */
 

@@ -297,6 +297,8 @@ catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
                 cut[n] = i;
                 hash[n] = h;
                 n++;
+
+                catalog_map_prefetch(&t->paths, h);
             }
         }
 
@@ -304,6 +306,8 @@ catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
     }
 
     /* the whole path: an exact route first, then a prefix one */
+
+    catalog_map_prefetch(&t->paths, h);
 
     te = catalog_map_find2(&t->paths, h, th->prefix.data, th->prefix.len,
                            path, len);

@@ -733,7 +733,7 @@ ngx_http_catalog_zone_count(ngx_http_catalog_main_conf_t *mcf,
         return;
     }
 
-    st = mcf->agency_stats[s->agency->index];
+    st = mcf->agency_stats[s->agency_index];
 
     if (st) {
         (void) ngx_atomic_fetch_add((ngx_atomic_t *) &st->requests[outcome],
@@ -771,7 +771,7 @@ ngx_http_catalog_zone_upstream(ngx_http_catalog_main_conf_t *mcf,
 
     slot = mcf->per_service ? mcf->slots[s->index] : NULL;
 
-    st[0] = mcf->agency_stats[s->agency->index];
+    st[0] = mcf->agency_stats[s->agency_index];
     st[1] = slot ? slot->stats : NULL;
 
     class = catalog_metrics_class(status);

@@ -1377,7 +1377,8 @@ test_successor_key_resolved(void **state)
 
     assert_null(cat->services[0]->more->successor_service);
     assert_int_equal(catalog_finish(cat, err, sizeof(err)), 0);
-    assert_ptr_equal(cat->services[0]->more->successor_service, cat->services[1]);
+    assert_ptr_equal(cat->services[0]->more->successor_service,
+                     cat->services[1]);
 
     catalog_free(cat);
 }
@@ -3075,6 +3076,7 @@ test_many_manifests(void **state)
         assert_int_equal(cat->services[j]->index, j);
         assert_int_equal(cat->services[j]->position, j % 3);
         assert_ptr_equal(cat->services[j]->agency, cat->agencies[j / 3]);
+        assert_int_equal(cat->services[j]->agency_index, j / 3);
     }
 
     assert_ptr_equal(catalog_find_service(cat, "a39/s3", 6),
