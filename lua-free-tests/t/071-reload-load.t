@@ -40,8 +40,10 @@ use Time::HiRes ();
 # timeout) fails the test whatever the count.  Other work on the
 # machine (CI runs, a sanitizer build) widens the spread: 4 against
 # stock's 0 was seen once under load, so the slack is 6, still far below
-# the one per reload of a module at fault.
-our $SLACK = 6;
+# the one per reload of a module at fault.  Under ASan (make asan) both
+# nginx lose more and their counts scatter further apart: module 5 6 10,
+# stock 5 9 3 in three runs; there the slack is 12, still below 20.
+our $SLACK = $ENV{TEST_NGINX_SANITIZER} ? 12 : 6;
 
 our $RELOADS = 20;
 our $WORKERS = 2;
