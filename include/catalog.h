@@ -64,9 +64,10 @@ typedef struct {
 } catalog_decision_t;
 
 /*
- * Called for every backend as its manifest is read, so that the embedder
- * can resolve it (and keep the result in backend->data).  Returns 0, or -1
- * with a reason in err, such as "host not found".
+ * Called for every backend of a service, in order, as its manifest is
+ * read, so that the embedder can resolve it (and keep the result in
+ * service->data: services listing the same backends share one array of
+ * them).  Returns 0, or -1 with a reason in err, such as "host not found".
  */
 typedef int (*catalog_backend_pt)(void *ctx, catalog_service_t *service,
     catalog_backend_t *backend, char *err, size_t errlen);

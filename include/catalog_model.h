@@ -77,7 +77,6 @@ typedef struct {
     unsigned                      port;        /* explicit or scheme default */
     unsigned                      https:1;
     unsigned                      ipv6:1;
-    void                         *data;        /* owned by the embedder */
 } catalog_backend_t;
 
 

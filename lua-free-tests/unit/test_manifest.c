@@ -286,7 +286,7 @@ handler(void *ctx, catalog_service_t *service, catalog_backend_t *backend,
         return -1;
     }
 
-    backend->data = log;
+    service->data = log;
 
     return 0;
 }
@@ -2601,7 +2601,7 @@ test_backend_handler(void **state)
     assert_ptr_equal(log.service[0], cat->services[0]);
     assert_ptr_equal(log.backend[0], &cat->services[0]->backends[0]);
     assert_ptr_equal(log.backend[1], &cat->services[0]->backends[1]);
-    assert_ptr_equal(cat->services[0]->backends[1].data, &log);
+    assert_ptr_equal(cat->services[0]->data, &log);
     assert_string_equal(log.service[0]->key.data, "dukcapil/ktp");
     assert_string_equal(log.service[0]->backend_host.data, "h");
 
