@@ -55,6 +55,13 @@ catalog_hash(uint64_t h, const char *p, size_t len)
 }
 
 
+#if defined(__GNUC__)
+#define catalog_prefetch(p)  __builtin_prefetch(p)
+#else
+#define catalog_prefetch(p)  (void) (p)
+#endif
+
+
 /*
  * asks the CPU for the slot a lookup of this hash starts at: lookups that
  * follow each other then wait for memory once, not once each
@@ -63,14 +70,9 @@ catalog_hash(uint64_t h, const char *p, size_t len)
 static inline void
 catalog_map_prefetch(const catalog_map_t *m, uint64_t hash)
 {
-#if defined(__GNUC__)
     if (m->size) {
-        __builtin_prefetch(&m->entries[hash & (m->size - 1)]);
+        catalog_prefetch(&m->entries[hash & (m->size - 1)]);
     }
-#else
-    (void) m;
-    (void) hash;
-#endif
 }
 
 

@@ -9,11 +9,14 @@
 
 
 /*
- * The route table: one hash of "host\npath" keys, each holding the exact
- * and the prefix route claimed at that path.  A lookup hashes the request
- * path once, segment by segment, and probes at most one key per segment
- * (bounded by the deepest route of the host), so its cost depends on the
- * request, never on the number of services.
+ * The route table: one hash from keys to routes, "host\npath" for a
+ * prefix route and "host\rpath" for an exact one (a host name holds
+ * neither byte).  A lookup hashes the request path once, segment by
+ * segment, and probes at most one key per segment (bounded by the deepest
+ * route of the host) and one more for an exact route, so its cost depends
+ * on the request, never on the number of services.  A key leads straight
+ * to its route: at random over a large catalog every pointer followed is
+ * a cache miss, and the route and its key are fetched side by side.
  */
 
 
@@ -23,21 +26,16 @@
 
 
 typedef struct {
-    catalog_route_t              *exact;
-    catalog_route_t              *prefix;
-} catalog_table_entry_t;
-
-
-typedef struct {
     catalog_str_t                 host;        /* empty for host-less */
     catalog_str_t                 prefix;      /* "host\n", the key start */
+    catalog_str_t                 exact;       /* "host\r", the same */
     unsigned                      max_depth;   /* segments of the deepest */
     unsigned                      nroutes;
 } catalog_table_host_t;
 
 
 typedef struct {
-    catalog_map_t                 paths;       /* catalog_table_entry_t */
+    catalog_map_t                 paths;       /* catalog_route_t */
     catalog_map_t                 hosts;       /* catalog_table_host_t */
     catalog_table_host_t          any;         /* the host-less routes */
     unsigned                      nroutes;

@@ -185,6 +185,10 @@ catalog_decide(const catalog_t *cat, const char *host, size_t hlen,
 
     s = d->match.route->service;
 
+    /* $catalog_service and the logs read it later: ask for it now */
+
+    catalog_prefetch(s->key.data);
+
     catalog_state(fn, s, &d->state);
 
     if (!catalog_route_allows(d->match.route, method, mlen)) {

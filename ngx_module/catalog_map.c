@@ -127,9 +127,15 @@ catalog_map_find2(const catalog_map_t *m, uint64_t hash, const char *a,
             return NULL;
         }
 
-        if (e->hash == (uint32_t) hash
-            && e->len == alen + blen
-            && memcmp(e->key, a, alen) == 0
+        if (e->hash != (uint32_t) hash || e->len != alen + blen) {
+            continue;
+        }
+
+        /* the value is fetched while the key is compared */
+
+        catalog_prefetch(e->value);
+
+        if (memcmp(e->key, a, alen) == 0
             && (blen == 0 || memcmp(e->key + alen, b, blen) == 0))
         {
             return e->value;

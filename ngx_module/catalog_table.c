@@ -11,9 +11,14 @@
 
 #define CATALOG_DEPTH_MAX  (CATALOG_PATH_MAX / 2 + 1)
 
+/* an exact key hashes one byte more than the prefix key of its path */
+#define catalog_table_exact_hash(h)  catalog_hash(h, "\r", 1)
+
 
 static catalog_table_host_t *catalog_table_host(catalog_table_t *t,
     catalog_arena_t *a, const catalog_str_t *host);
+static uint64_t catalog_table_hash(const catalog_table_host_t *th,
+    const char *path, size_t len, int exact);
 static void catalog_table_match(const catalog_table_t *t,
     const catalog_table_host_t *th, const char *path, size_t plen,
     catalog_match_t *m);
@@ -36,6 +41,8 @@ catalog_table_init(catalog_table_t *t)
     t->any.host.data = "";
     t->any.prefix.data = "\n";
     t->any.prefix.len = 1;
+    t->any.exact.data = "\r";
+    t->any.exact.len = 1;
 
     return 0;
 }
@@ -71,14 +78,15 @@ catalog_route_t *
 catalog_table_add(catalog_table_t *t, catalog_arena_t *a,
     catalog_route_t *route)
 {
-    int                     rc;
-    char                   *key;
-    void                   *found;
-    size_t                  len;
-    uint64_t                hash;
-    unsigned                depth;
-    catalog_table_host_t   *th;
-    catalog_table_entry_t  *te;
+    int                    rc;
+    char                  *key;
+    void                  *found;
+    size_t                 len;
+    uint64_t               hash;
+    unsigned               depth;
+    catalog_str_t         *start;
+    catalog_route_t       *other;
+    catalog_table_host_t  *th;
 
     /* the lookup keeps one slot per segment on its stack */
 
@@ -91,50 +99,33 @@ catalog_table_add(catalog_table_t *t, catalog_arena_t *a,
         return route;
     }
 
-    hash = catalog_hash(CATALOG_HASH_INIT, th->prefix.data, th->prefix.len);
-    hash = catalog_hash(hash, route->path.data, route->path.len);
+    start = route->exact ? &th->exact : &th->prefix;
 
-    te = catalog_map_find2(&t->paths, hash, th->prefix.data, th->prefix.len,
-                           route->path.data, route->path.len);
+    hash = catalog_table_hash(th, route->path.data, route->path.len,
+                              route->exact);
 
-    if (te == NULL) {
-        /*
-         * the entry and its key share a cache line where they fit: a
-         * lookup reads both, and at random over a large catalog
-         */
-
-        len = th->prefix.len + route->path.len;
-
-        te = catalog_arena_calloc_line(a, sizeof(catalog_table_entry_t)
-                                          + len);
-        if (te == NULL) {
-            return route;
-        }
-
-        key = (char *) (te + 1);
-
-        memcpy(key, th->prefix.data, th->prefix.len);
-        memcpy(key + th->prefix.len, route->path.data, route->path.len);
-
-        rc = catalog_map_insert(&t->paths, hash, key, len, te, &found);
-        if (rc != 0) {
-            return route;
-        }
+    other = catalog_map_find2(&t->paths, hash, start->data, start->len,
+                              route->path.data, route->path.len);
+    if (other) {
+        return other;
     }
 
-    if (route->exact) {
-        if (te->exact) {
-            return te->exact;
-        }
+    /* a key within one cache line where it fits: a lookup reads all of it */
 
-        te->exact = route;
+    len = start->len + route->path.len;
 
-    } else {
-        if (te->prefix) {
-            return te->prefix;
-        }
+    key = (len <= CATALOG_CACHE_LINE) ? catalog_arena_calloc_line(a, len)
+                                      : catalog_arena_alloc(a, len);
+    if (key == NULL) {
+        return route;
+    }
 
-        te->prefix = route;
+    memcpy(key, start->data, start->len);
+    memcpy(key + start->len, route->path.data, route->path.len);
+
+    rc = catalog_map_insert(&t->paths, hash, key, len, route, &found);
+    if (rc != 0) {
+        return route;
     }
 
     depth = catalog_path_depth(route->path.data, route->path.len);
@@ -154,8 +145,7 @@ catalog_route_t *
 catalog_table_find(const catalog_table_t *t, const catalog_str_t *host,
     const catalog_str_t *path, int exact)
 {
-    uint64_t                     hash;
-    catalog_table_entry_t       *te;
+    const catalog_str_t         *start;
     const catalog_table_host_t  *th;
 
     th = &t->any;
@@ -170,16 +160,30 @@ catalog_table_find(const catalog_table_t *t, const catalog_str_t *host,
         }
     }
 
-    hash = catalog_hash(CATALOG_HASH_INIT, th->prefix.data, th->prefix.len);
-    hash = catalog_hash(hash, path->data, path->len);
+    start = exact ? &th->exact : &th->prefix;
 
-    te = catalog_map_find2(&t->paths, hash, th->prefix.data, th->prefix.len,
-                           path->data, path->len);
-    if (te == NULL) {
-        return NULL;
-    }
+    return catalog_map_find2(&t->paths,
+                             catalog_table_hash(th, path->data, path->len,
+                                                exact),
+                             start->data, start->len, path->data, path->len);
+}
 
-    return exact ? te->exact : te->prefix;
+
+/*
+ * Both keys of a path hash the host's prefix key, then the path; an exact
+ * key one byte further.  A lookup computes the prefix hash anyway.
+ */
+
+static uint64_t
+catalog_table_hash(const catalog_table_host_t *th, const char *path,
+    size_t len, int exact)
+{
+    uint64_t  h;
+
+    h = catalog_hash(CATALOG_HASH_INIT, th->prefix.data, th->prefix.len);
+    h = catalog_hash(h, path, len);
+
+    return exact ? catalog_table_exact_hash(h) : h;
 }
 
 
@@ -187,7 +191,7 @@ static catalog_table_host_t *
 catalog_table_host(catalog_table_t *t, catalog_arena_t *a,
     const catalog_str_t *host)
 {
-    char                  *p;
+    char                  *p, *x;
     uint64_t               hash;
     catalog_table_host_t  *th;
 
@@ -203,20 +207,30 @@ catalog_table_host(catalog_table_t *t, catalog_arena_t *a,
     }
 
     th = catalog_arena_calloc(a, sizeof(catalog_table_host_t));
-    p = catalog_arena_alloc(a, host->len + 2);
+    p = catalog_arena_alloc(a, 2 * (host->len + 2));
 
     if (th == NULL || p == NULL) {
         return NULL;
     }
 
+    /* "host\n" and "host\r", each with a '\0' after it */
+
     memcpy(p, host->data, host->len);
     p[host->len] = '\n';
     p[host->len + 1] = '\0';
+
+    x = p + host->len + 2;
+
+    memcpy(x, host->data, host->len);
+    x[host->len] = '\r';
+    x[host->len + 1] = '\0';
 
     th->host.data = p;
     th->host.len = host->len;
     th->prefix.data = p;
     th->prefix.len = host->len + 1;
+    th->exact.data = x;
+    th->exact.len = host->len + 1;
 
     if (catalog_map_insert(&t->hosts, hash, p, host->len, th, NULL) != 0) {
         return NULL;
@@ -258,10 +272,10 @@ static void
 catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
     const char *path, size_t plen, catalog_match_t *m)
 {
-    size_t                  i, len, cut[CATALOG_DEPTH_MAX];
-    uint64_t                h, hash[CATALOG_DEPTH_MAX];
-    unsigned                n, depth;
-    catalog_table_entry_t  *te;
+    size_t            i, len, cut[CATALOG_DEPTH_MAX];
+    uint64_t          h, hx, hash[CATALOG_DEPTH_MAX];
+    unsigned          n, depth;
+    catalog_route_t  *route;
 
     /* the path without its trailing slashes; "/" stays "/" */
 
@@ -307,37 +321,40 @@ catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
 
     /* the whole path: an exact route first, then a prefix one */
 
+    hx = catalog_table_exact_hash(h);
+
     catalog_map_prefetch(&t->paths, h);
+    catalog_map_prefetch(&t->paths, hx);
 
-    te = catalog_map_find2(&t->paths, h, th->prefix.data, th->prefix.len,
-                           path, len);
-    if (te) {
-        m->route = te->exact ? te->exact : te->prefix;
+    route = catalog_map_find2(&t->paths, hx, th->exact.data, th->exact.len,
+                              path, len);
+    if (route == NULL) {
+        route = catalog_map_find2(&t->paths, h, th->prefix.data,
+                                  th->prefix.len, path, len);
+    }
 
-        if (m->route) {
-            m->matched = len;
-            return;
-        }
+    if (route) {
+        m->route = route;
+        m->matched = len;
+        return;
     }
 
     /* the longest prefix ending at a segment boundary, "/" last */
 
     while (n-- > 1) {
-        te = catalog_map_find2(&t->paths, hash[n], th->prefix.data,
-                               th->prefix.len, path, cut[n]);
-
-        if (te && te->prefix) {
-            m->route = te->prefix;
+        route = catalog_map_find2(&t->paths, hash[n], th->prefix.data,
+                                  th->prefix.len, path, cut[n]);
+        if (route) {
+            m->route = route;
             m->matched = cut[n];
             return;
         }
     }
 
-    te = catalog_map_find2(&t->paths, hash[0], th->prefix.data,
-                           th->prefix.len, "/", 1);
-
-    if (te && te->prefix) {
-        m->route = te->prefix;
+    route = catalog_map_find2(&t->paths, hash[0], th->prefix.data,
+                              th->prefix.len, "/", 1);
+    if (route) {
+        m->route = route;
         m->matched = 0;
     }
 }
