@@ -35,7 +35,7 @@ static ngx_int_t ngx_http_catalog_admin_answer(ngx_http_request_t *r,
     ngx_uint_t status);
 static ngx_int_t ngx_http_catalog_admin_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *message);
-static void ngx_http_catalog_admin_save(ngx_http_request_t *r,
+static ngx_int_t ngx_http_catalog_admin_save(ngx_http_request_t *r,
     ngx_http_catalog_main_conf_t *mcf);
 
 
@@ -427,13 +427,19 @@ ngx_http_catalog_admin_change(ngx_http_request_t *r, catalog_override_t *o)
                   o ? catalog_status_name(o->status)
                     : catalog_status_name(ctx->service->status));
 
-    ngx_http_catalog_admin_save(r, mcf);
+    if (ngx_http_catalog_admin_save(r, mcf) != NGX_OK) {
+        /* the next change that is written writes this one too */
+        return ngx_http_catalog_admin_error(r,
+                   NGX_HTTP_INTERNAL_SERVER_ERROR,
+                   "the change is in force, but the state file could not "
+                   "be written: a restart would lose it");
+    }
 
     return ngx_http_catalog_admin_answer(r, NGX_HTTP_OK);
 }
 
 
-static void
+static ngx_int_t
 ngx_http_catalog_admin_save(ngx_http_request_t *r,
     ngx_http_catalog_main_conf_t *mcf)
 {
@@ -444,7 +450,7 @@ ngx_http_catalog_admin_save(ngx_http_request_t *r,
     catalog_state_entry_t  *e;
 
     if (mcf->state_file.len == 0) {
-        return;
+        return NGX_OK;
     }
 
     cat = mcf->catalog;
@@ -454,7 +460,7 @@ ngx_http_catalog_admin_save(ngx_http_request_t *r,
     o = ngx_palloc(r->pool, sizeof(catalog_override_t));
 
     if (e == NULL || o == NULL) {
-        return;
+        return NGX_ERROR;
     }
 
     /*
@@ -483,7 +489,7 @@ ngx_http_catalog_admin_save(ngx_http_request_t *r,
         o = ngx_palloc(r->pool, sizeof(catalog_override_t));
         if (o == NULL) {
             ngx_shmtx_unlock(&mcf->shpool->mutex);
-            return;
+            return NGX_ERROR;
         }
     }
 
@@ -494,10 +500,12 @@ ngx_http_catalog_admin_save(ngx_http_request_t *r,
         ngx_shmtx_unlock(&mcf->shpool->mutex);
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "catalog: %s",
                       err);
-        return;
+        return NGX_ERROR;
     }
 
     ngx_shmtx_unlock(&mcf->shpool->mutex);
+
+    return NGX_OK;
 }
 
 

@@ -389,7 +389,7 @@ invalid entries ignored
 
 
 
-=== TEST 4: a missing state file is fine; a missing directory is an [error] on every change
+=== TEST 4: a missing state file is fine; a missing directory is an [error] and a 500 on every change
 --- timeout: 20
 --- perl
 fresh_state();
@@ -408,8 +408,13 @@ unlike(error_log_text(), qr/\[(?:warn|error)\]/, 'a missing directory: nothing l
 my $r = admin('PUT', 'services/dukcapil/s3/status', body => '{"status": "maintenance"}');
 like(error_log_text(), qr/\[error\] \d+#\d+: \*\d+ catalog: state file "\Q$nodir\E": cannot open "\Q$nodir\E\.tmp": No such file or directory/,
      'the change: [error] naming the file');
-is($r->{status}, 200, 'the change is in force (answered 200)');
-is(http_get('/s3')->{status}, 503, 'and applied');
+is($r->{status}, 500, 'the client is told: 500');
+is(scalar $r->header('Content-Type'), 'application/json; charset=utf-8',
+   'as JSON');
+is($r->{body}, '{"error": {"code": 500, "message": "the change is in '
+    . 'force, but the state file could not be written: a restart would '
+    . 'lose it"}}', 'saying what happened');
+is(http_get('/s3')->{status}, 503, 'the change is in force all the same');
 --- error_log eval
 [qr/\[error\] .*cannot open ".*tidak-ada\/state\.json\.tmp"/]
 --- no_error_log eval
