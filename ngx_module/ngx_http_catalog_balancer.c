@@ -64,6 +64,7 @@ static ngx_int_t ngx_http_catalog_set_session(ngx_peer_connection_t *pc,
     void *data);
 static void ngx_http_catalog_save_session(ngx_peer_connection_t *pc,
     void *data);
+static void ngx_http_catalog_free_sessions(void *data);
 #endif
 
 
@@ -241,6 +242,9 @@ ngx_http_catalog_find_peers(ngx_http_catalog_main_conf_t *mcf,
     uint64_t                   hash;
     ngx_uint_t                 i;
     ngx_http_catalog_peers_t  *peers;
+#if (NGX_HTTP_SSL)
+    ngx_pool_cleanup_t        *cln;
+#endif
 
     /*
      * services listing the same backends in the same order share one
@@ -303,6 +307,29 @@ ngx_http_catalog_find_peers(ngx_http_catalog_main_conf_t *mcf,
     {
         return NULL;
     }
+
+#if (NGX_HTTP_SSL)
+
+    /*
+     * the TLS sessions that a worker saves in the peers are OpenSSL's
+     * memory, not the pool's: they are freed with the pool, when the
+     * worker exits or a reload retires this configuration
+     */
+
+    if (mcf->peers == NULL) {
+        cln = ngx_pool_cleanup_add(mcf->pool, 0);
+        if (cln == NULL) {
+            return NULL;
+        }
+
+        cln->handler = ngx_http_catalog_free_sessions;
+        cln->data = mcf;
+    }
+
+    peers->link = mcf->peers;
+    mcf->peers = peers;
+
+#endif
 
     mcf->backends.building = peers;
 
@@ -647,6 +674,28 @@ ngx_http_catalog_save_session(ngx_peer_connection_t *pc, void *data)
 
     if (old) {
         ngx_ssl_free_session(old);
+    }
+}
+
+
+static void
+ngx_http_catalog_free_sessions(void *data)
+{
+    ngx_http_catalog_main_conf_t  *mcf = data;
+
+    ngx_uint_t                 i;
+    ngx_http_catalog_peer_t   *peer;
+    ngx_http_catalog_peers_t  *peers;
+
+    for (peers = mcf->peers; peers; peers = peers->link) {
+        peer = peers->peers.elts;
+
+        for (i = 0; i < peers->peers.nelts; i++) {
+            if (peer[i].ssl_session) {
+                ngx_ssl_free_session(peer[i].ssl_session);
+                peer[i].ssl_session = NULL;
+            }
+        }
     }
 }
 
