@@ -9,6 +9,7 @@
 #include <ngx_http.h>
 
 #include <ngx_http_catalog_module.h>
+#include <catalog_backend.h>
 
 
 /*
@@ -20,10 +21,6 @@
  * distinct backend is resolved once, at load.  "keepalive" placed after
  * catalog_balancer caches the connections.
  */
-
-
-/* the longest key of a backend but for its host: "https://[" "]:65535" */
-#define NGX_HTTP_CATALOG_BACKEND_KEY_LEN  (sizeof("https://[]:65535") - 1)
 
 
 typedef struct {
@@ -46,8 +43,6 @@ static ngx_http_catalog_peers_t *ngx_http_catalog_find_peers(
 static ngx_http_catalog_addrs_t *ngx_http_catalog_resolve_addrs(
     ngx_http_catalog_main_conf_t *mcf, catalog_backend_t *backend, char *err,
     size_t errlen);
-static u_char *ngx_http_catalog_backend_key(u_char *p,
-    catalog_backend_t *backend);
 static u_char *ngx_http_catalog_key_buffer(ngx_http_catalog_main_conf_t *mcf,
     size_t len);
 static ngx_int_t ngx_http_catalog_init_upstream(ngx_conf_t *cf,
@@ -240,7 +235,6 @@ ngx_http_catalog_find_peers(ngx_http_catalog_main_conf_t *mcf,
     u_char                    *key, *p;
     size_t                     len;
     uint64_t                   hash;
-    ngx_uint_t                 i;
     ngx_http_catalog_peers_t  *peers;
 #if (NGX_HTTP_SSL)
     ngx_pool_cleanup_t        *cln;
@@ -250,29 +244,17 @@ ngx_http_catalog_find_peers(ngx_http_catalog_main_conf_t *mcf,
      * services listing the same backends in the same order share one
      * list, and with it the round robin position and the failures, as
      * the locations proxying to one upstream block share its servers;
-     * the key is the backends' keys, each ended by a line feed
+     * the key is the backends' keys (catalog_backend.c), each ended by a
+     * line feed
      */
 
-    len = 0;
-
-    for (i = 0; i < service->nbackends; i++) {
-        len += NGX_HTTP_CATALOG_BACKEND_KEY_LEN
-               + service->backends[i].host.len + 1;
-    }
-
-    key = ngx_http_catalog_key_buffer(mcf, len);
+    key = ngx_http_catalog_key_buffer(mcf,
+                                      catalog_backends_key_size(service));
     if (key == NULL) {
         return NULL;
     }
 
-    p = key;
-
-    for (i = 0; i < service->nbackends; i++) {
-        p = ngx_http_catalog_backend_key(p, &service->backends[i]);
-        *p++ = LF;
-    }
-
-    len = p - key;
+    len = catalog_backends_key((char *) key, service);
     hash = catalog_hash(CATALOG_HASH_INIT, (char *) key, len);
 
     peers = catalog_map_find(&mcf->backends.lists, hash, (char *) key, len);
@@ -352,13 +334,13 @@ ngx_http_catalog_resolve_addrs(ngx_http_catalog_main_conf_t *mcf,
      * servers of an upstream block are for all the locations using it
      */
 
-    key = ngx_http_catalog_key_buffer(mcf, NGX_HTTP_CATALOG_BACKEND_KEY_LEN
+    key = ngx_http_catalog_key_buffer(mcf, CATALOG_BACKEND_KEY_LEN
                                            + backend->host.len);
     if (key == NULL) {
         return NULL;
     }
 
-    len = ngx_http_catalog_backend_key(key, backend) - key;
+    len = catalog_backend_key((char *) key, backend);
     hash = catalog_hash(CATALOG_HASH_INIT, (char *) key, len);
 
     addrs = catalog_map_find(&mcf->backends.addrs, hash, (char *) key, len);
@@ -411,22 +393,6 @@ ngx_http_catalog_resolve_addrs(ngx_http_catalog_main_conf_t *mcf,
     }
 
     return addrs;
-}
-
-
-static u_char *
-ngx_http_catalog_backend_key(u_char *p, catalog_backend_t *backend)
-{
-    /*
-     * "scheme://host:port", from the parsed backend, so that "host:80"
-     * and "http://host" are one backend; a host name has no ":" and an
-     * IPv6 address is in brackets, so that the parts cannot be confused
-     */
-
-    return ngx_sprintf(p, backend->ipv6 ? "%s://[%*s]:%ui" : "%s://%*s:%ui",
-                       backend->https ? "https" : "http",
-                       backend->host.len, backend->host.data,
-                       (ngx_uint_t) backend->port);
 }
 
 
