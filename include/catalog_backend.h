@@ -36,7 +36,10 @@ size_t catalog_backends_key_size(const catalog_service_t *s);
 
 /*
  * The key of a service's list of backends: each backend's key followed
- * by a line feed, in order.  Returns its length.
+ * by a line feed, in order; for https backends then "tls ", the
+ * service's backend_host in lowercase and a line feed, as the TLS
+ * sessions saved with the list are those of that server name.  Returns
+ * its length.
  */
 size_t catalog_backends_key(char *buf, const catalog_service_t *s);
 

@@ -76,6 +76,10 @@ catalog_backends_key_size(const catalog_service_t *s)
         len += CATALOG_BACKEND_KEY_LEN + s->backends[i].host.len + 1;
     }
 
+    if (s->https) {
+        len += sizeof("tls \n") - 1 + s->backend_host.len;
+    }
+
     return len;
 }
 
@@ -90,6 +94,21 @@ catalog_backends_key(char *buf, const catalog_service_t *s)
 
     for (i = 0; i < s->nbackends; i++) {
         p += catalog_backend_key(p, &s->backends[i]);
+        *p++ = '\n';
+    }
+
+    /*
+     * the TLS server name: with "proxy_ssl_name $catalog_backend_host",
+     * as in the example configurations, a session saved for one name is
+     * never offered for another
+     */
+
+    if (s->https) {
+        memcpy(p, "tls ", sizeof("tls ") - 1);
+        p += sizeof("tls ") - 1;
+
+        p += catalog_backend_lower(p, s->backend_host.data,
+                                   s->backend_host.len);
         *p++ = '\n';
     }
 

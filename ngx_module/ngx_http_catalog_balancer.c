@@ -17,8 +17,9 @@
  * service that catalog_route matched.  Round robin over them, skipping a
  * backend that failed max_fails times for fail_timeout, as the round
  * robin balancer does; the state is per worker, as without "zone".
- * Services listing the same backends share one list of peers, and each
- * distinct backend is resolved once, at load.  "keepalive" placed after
+ * Services listing the same backends (https ones: for the same TLS
+ * server name) share one list of peers, and each distinct backend is
+ * resolved once, at load.  "keepalive" placed after
  * catalog_balancer caches the connections.
  */
 
@@ -244,8 +245,8 @@ ngx_http_catalog_find_peers(ngx_http_catalog_main_conf_t *mcf,
      * services listing the same backends in the same order share one
      * list, and with it the round robin position and the failures, as
      * the locations proxying to one upstream block share its servers;
-     * the key is the backends' keys (catalog_backend.c), each ended by a
-     * line feed
+     * for https backends the TLS server name too, as the list keeps the
+     * TLS sessions (catalog_backend.c)
      */
 
     key = ngx_http_catalog_key_buffer(mcf,

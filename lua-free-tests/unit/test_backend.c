@@ -8,8 +8,9 @@
  * The keys of backends and of services' lists of them: one backend
  * however it is spelled, as far as the spellings are equivalent
  * (catalog_backend.c says which are), and the lists that may share
- * peers.  The manifests are written with single quotes, which load()
- * turns into double quotes.
+ * peers: for https backends only those with one TLS server name.  The
+ * manifests are written with single quotes, which load() turns into
+ * double quotes.
  */
 
 
@@ -231,7 +232,67 @@ test_backends_key_lists(void **state)
     assert_string_equal(backends_key(cat, "max"),
                         "https://a123456789.a123456789.a123456789.a123456789"
                         ".example:65535\n"
-                        "https://[::ffff:7f00:1]:65535\n");
+                        "https://[::ffff:7f00:1]:65535\n"
+                        "tls a123456789.a123456789.a123456789.a123456789"
+                        ".example:65535\n");
+
+    catalog_free(cat);
+}
+
+
+static void
+test_backends_key_tls(void **state)
+{
+    catalog_t  *cat;
+
+    (void) state;
+
+    cat = load("{" AGENCY ", 'services': ["
+        SVC("one", "'https://10.0.0.1'", ", 'host_header': 'one.example'")
+        ", "
+        SVC("two", "'https://10.0.0.1'", ", 'host_header': 'two.example'")
+        ", "
+        SVC("upper", "'HTTPS://10.0.0.1:443'",
+            ", 'host_header': 'ONE.Example'") ", "
+        SVC("port", "'https://10.0.0.1'",
+            ", 'host_header': 'one.example:8443'") ", "
+        SVC("none", "'https://Name.Example:8443', 'https://10.0.0.2'", "")
+        ", "
+        SVC("named", "'https://name.example:8443', 'https://10.0.0.2'",
+            ", 'host_header': 'name.example:8443'") ", "
+        SVC("plain1", "'http://10.0.0.1'", ", 'host_header': 'one.example'")
+        ", "
+        SVC("plain2", "'http://10.0.0.1'", ", 'host_header': 'two.example'")
+        ", "
+        SVC("plain3", "'http://10.0.0.1'", "")
+        "]}");
+
+    /* https: the server name is part of the list */
+
+    assert_string_equal(backends_key(cat, "one"),
+                        "https://10.0.0.1:443\n"
+                        "tls one.example\n");
+    assert_string_equal(backends_key(cat, "two"),
+                        "https://10.0.0.1:443\n"
+                        "tls two.example\n");
+    assert_string_equal(backends_key(cat, "upper"), backends_key(cat, "one"));
+    assert_string_equal(backends_key(cat, "port"),
+                        "https://10.0.0.1:443\n"
+                        "tls one.example:8443\n");
+
+    /* without host_header, the first backend's host[:port] */
+
+    assert_string_equal(backends_key(cat, "none"),
+                        "https://name.example:8443\n"
+                        "https://10.0.0.2:443\n"
+                        "tls name.example:8443\n");
+    assert_string_equal(backends_key(cat, "named"), backends_key(cat, "none"));
+
+    /* http: no TLS session to keep apart */
+
+    assert_string_equal(backends_key(cat, "plain1"), "http://10.0.0.1:80\n");
+    assert_string_equal(backends_key(cat, "plain2"), "http://10.0.0.1:80\n");
+    assert_string_equal(backends_key(cat, "plain3"), "http://10.0.0.1:80\n");
 
     catalog_free(cat);
 }
@@ -243,6 +304,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_backend_key_spellings),
         cmocka_unit_test(test_backends_key_lists),
+        cmocka_unit_test(test_backends_key_tls),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
