@@ -156,11 +156,12 @@ harden-deps:
 	$(MAKE) deps DEB_TEST='$(DEB_TEST) $(DEB_HARDEN)'
 
 # nginx under valgrind's memcheck (master and workers: valgrind follows
-# the forks), with the .t files of routing, reload, API, admin, zone and
-# state file; make valgrind VALGRIND_T=lua-free-tests/t for every file
-VALGRIND_T ?= $(addprefix lua-free-tests/t/,020-routing.t 041-reload.t \
-              050-api.t 060-admin-tokens.t 060-admin.t 061-zone.t \
-              062-state.t)
+# the forks), with the .t files of routing, balancer (the TLS sessions
+# saved for https backends), reload, API, admin, zone and state file;
+# make valgrind VALGRIND_T=lua-free-tests/t for every file
+VALGRIND_T ?= $(addprefix lua-free-tests/t/,020-routing.t 040-balancer.t \
+              041-reload.t 050-api.t 060-admin-tokens.t 060-admin.t \
+              061-zone.t 062-state.t)
 
 valgrind: harden-deps $(MODULE)
 	TEST_NGINX_BINARY=$(CURDIR)/lua-free-tests/sanitize/nginx-valgrind \

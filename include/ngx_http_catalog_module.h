@@ -35,10 +35,18 @@ typedef struct {
 #define NGX_HTTP_CATALOG_PEERS_MAX  64
 
 
-typedef struct {
+typedef struct ngx_http_catalog_peers_s  ngx_http_catalog_peers_t;
+
+struct ngx_http_catalog_peers_s {
     ngx_uint_t                    next;        /* round robin position */
     ngx_array_t                   peers;       /* ngx_http_catalog_peer_t */
-} ngx_http_catalog_peers_t;
+
+#if (NGX_HTTP_SSL)
+    ngx_http_catalog_peers_t     *link;        /* every list of the
+                                                  configuration, for
+                                                  freeing their sessions */
+#endif
+};
 
 
 /*
@@ -64,6 +72,9 @@ typedef struct {
     catalog_t                    *catalog;
     ngx_pool_t                   *pool;        /* for resolved backends */
     ngx_http_catalog_backends_t   backends;    /* while loading */
+#if (NGX_HTTP_SSL)
+    ngx_http_catalog_peers_t     *peers;       /* every list, by "link" */
+#endif
     catalog_state_fn_t            state;       /* effective status */
     ngx_str_t                     agencies;    /* API answers, built once */
     ngx_str_t                     categories;

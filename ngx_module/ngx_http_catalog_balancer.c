@@ -9,6 +9,7 @@
 #include <ngx_http.h>
 
 #include <ngx_http_catalog_module.h>
+#include <catalog_backend.h>
 
 
 /*
@@ -16,14 +17,11 @@
  * service that catalog_route matched.  Round robin over them, skipping a
  * backend that failed max_fails times for fail_timeout, as the round
  * robin balancer does; the state is per worker, as without "zone".
- * Services listing the same backends share one list of peers, and each
- * distinct backend is resolved once, at load.  "keepalive" placed after
+ * Services listing the same backends (https ones: for the same TLS
+ * server name) share one list of peers, and each distinct backend is
+ * resolved once, at load.  "keepalive" placed after
  * catalog_balancer caches the connections.
  */
-
-
-/* the longest key of a backend but for its host: "https://[" "]:65535" */
-#define NGX_HTTP_CATALOG_BACKEND_KEY_LEN  (sizeof("https://[]:65535") - 1)
 
 
 typedef struct {
@@ -46,8 +44,6 @@ static ngx_http_catalog_peers_t *ngx_http_catalog_find_peers(
 static ngx_http_catalog_addrs_t *ngx_http_catalog_resolve_addrs(
     ngx_http_catalog_main_conf_t *mcf, catalog_backend_t *backend, char *err,
     size_t errlen);
-static u_char *ngx_http_catalog_backend_key(u_char *p,
-    catalog_backend_t *backend);
 static u_char *ngx_http_catalog_key_buffer(ngx_http_catalog_main_conf_t *mcf,
     size_t len);
 static ngx_int_t ngx_http_catalog_init_upstream(ngx_conf_t *cf,
@@ -64,6 +60,7 @@ static ngx_int_t ngx_http_catalog_set_session(ngx_peer_connection_t *pc,
     void *data);
 static void ngx_http_catalog_save_session(ngx_peer_connection_t *pc,
     void *data);
+static void ngx_http_catalog_free_sessions(void *data);
 #endif
 
 
@@ -239,36 +236,26 @@ ngx_http_catalog_find_peers(ngx_http_catalog_main_conf_t *mcf,
     u_char                    *key, *p;
     size_t                     len;
     uint64_t                   hash;
-    ngx_uint_t                 i;
     ngx_http_catalog_peers_t  *peers;
+#if (NGX_HTTP_SSL)
+    ngx_pool_cleanup_t        *cln;
+#endif
 
     /*
      * services listing the same backends in the same order share one
      * list, and with it the round robin position and the failures, as
      * the locations proxying to one upstream block share its servers;
-     * the key is the backends' keys, each ended by a line feed
+     * for https backends the TLS server name too, as the list keeps the
+     * TLS sessions (catalog_backend.c)
      */
 
-    len = 0;
-
-    for (i = 0; i < service->nbackends; i++) {
-        len += NGX_HTTP_CATALOG_BACKEND_KEY_LEN
-               + service->backends[i].host.len + 1;
-    }
-
-    key = ngx_http_catalog_key_buffer(mcf, len);
+    key = ngx_http_catalog_key_buffer(mcf,
+                                      catalog_backends_key_size(service));
     if (key == NULL) {
         return NULL;
     }
 
-    p = key;
-
-    for (i = 0; i < service->nbackends; i++) {
-        p = ngx_http_catalog_backend_key(p, &service->backends[i]);
-        *p++ = LF;
-    }
-
-    len = p - key;
+    len = catalog_backends_key((char *) key, service);
     hash = catalog_hash(CATALOG_HASH_INIT, (char *) key, len);
 
     peers = catalog_map_find(&mcf->backends.lists, hash, (char *) key, len);
@@ -304,6 +291,29 @@ ngx_http_catalog_find_peers(ngx_http_catalog_main_conf_t *mcf,
         return NULL;
     }
 
+#if (NGX_HTTP_SSL)
+
+    /*
+     * the TLS sessions that a worker saves in the peers are OpenSSL's
+     * memory, not the pool's: they are freed with the pool, when the
+     * worker exits or a reload retires this configuration
+     */
+
+    if (mcf->peers == NULL) {
+        cln = ngx_pool_cleanup_add(mcf->pool, 0);
+        if (cln == NULL) {
+            return NULL;
+        }
+
+        cln->handler = ngx_http_catalog_free_sessions;
+        cln->data = mcf;
+    }
+
+    peers->link = mcf->peers;
+    mcf->peers = peers;
+
+#endif
+
     mcf->backends.building = peers;
 
     return peers;
@@ -325,13 +335,13 @@ ngx_http_catalog_resolve_addrs(ngx_http_catalog_main_conf_t *mcf,
      * servers of an upstream block are for all the locations using it
      */
 
-    key = ngx_http_catalog_key_buffer(mcf, NGX_HTTP_CATALOG_BACKEND_KEY_LEN
+    key = ngx_http_catalog_key_buffer(mcf, CATALOG_BACKEND_KEY_LEN
                                            + backend->host.len);
     if (key == NULL) {
         return NULL;
     }
 
-    len = ngx_http_catalog_backend_key(key, backend) - key;
+    len = catalog_backend_key((char *) key, backend);
     hash = catalog_hash(CATALOG_HASH_INIT, (char *) key, len);
 
     addrs = catalog_map_find(&mcf->backends.addrs, hash, (char *) key, len);
@@ -384,22 +394,6 @@ ngx_http_catalog_resolve_addrs(ngx_http_catalog_main_conf_t *mcf,
     }
 
     return addrs;
-}
-
-
-static u_char *
-ngx_http_catalog_backend_key(u_char *p, catalog_backend_t *backend)
-{
-    /*
-     * "scheme://host:port", from the parsed backend, so that "host:80"
-     * and "http://host" are one backend; a host name has no ":" and an
-     * IPv6 address is in brackets, so that the parts cannot be confused
-     */
-
-    return ngx_sprintf(p, backend->ipv6 ? "%s://[%*s]:%ui" : "%s://%*s:%ui",
-                       backend->https ? "https" : "http",
-                       backend->host.len, backend->host.data,
-                       (ngx_uint_t) backend->port);
 }
 
 
@@ -647,6 +641,28 @@ ngx_http_catalog_save_session(ngx_peer_connection_t *pc, void *data)
 
     if (old) {
         ngx_ssl_free_session(old);
+    }
+}
+
+
+static void
+ngx_http_catalog_free_sessions(void *data)
+{
+    ngx_http_catalog_main_conf_t  *mcf = data;
+
+    ngx_uint_t                 i;
+    ngx_http_catalog_peer_t   *peer;
+    ngx_http_catalog_peers_t  *peers;
+
+    for (peers = mcf->peers; peers; peers = peers->link) {
+        peer = peers->peers.elts;
+
+        for (i = 0; i < peers->peers.nelts; i++) {
+            if (peer[i].ssl_session) {
+                ngx_ssl_free_session(peer[i].ssl_session);
+                peer[i].ssl_session = NULL;
+            }
+        }
     }
 }
 

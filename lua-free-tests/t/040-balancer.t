@@ -441,3 +441,58 @@ is(CORE::join('', map { /^\d+ (\d+)$/ ? $1 : 'x' } @r), '111', 'one request each
 ["tls https /tls/a?x=1\n", "tls https /tls/b\n"]
 --- no_error_log
 [error]
+
+
+
+=== TEST 11: https:// backends: a TLS session is offered for its own server name only
+--- workers: 1
+--- manifests
+>>> a.json
+{
+  "agency": {"id": "a", "name": "A"},
+  "services": [
+    {"id": "one", "name": "One", "category": "c", "routes": [{"path": "/one"}],
+     "backends": ["https://127.0.0.1:$TEST_NGINX_BACKEND2_PORT"],
+     "host_header": "one.example.go.id"},
+    {"id": "two", "name": "Two", "category": "c", "routes": [{"path": "/two"}],
+     "backends": ["https://127.0.0.1:$TEST_NGINX_BACKEND2_PORT"],
+     "host_header": "two.example.go.id"},
+    {"id": "three", "name": "Three", "category": "c", "routes": [{"path": "/three"}],
+     "backends": ["HTTPS://127.0.0.1:$TEST_NGINX_BACKEND2_PORT"],
+     "host_header": "ONE.Example.go.id"}
+  ]
+}
+--- http_config
+    catalog_manifests $TEST_NGINX_MANIFEST_DIR/*.json;
+    upstream catalog_backends {
+        catalog_balancer;
+    }
+    server {
+        listen 127.0.0.1:$TEST_NGINX_BACKEND2_PORT ssl;
+        ssl_certificate $TEST_NGINX_CERT_DIR/cert.pem;
+        ssl_certificate_key $TEST_NGINX_CERT_DIR/key.pem;
+        location / {
+            return 200 "sni=$ssl_server_name reused=$ssl_session_reused\n";
+        }
+    }
+--- config
+    location / {
+        catalog_route;
+        proxy_pass $catalog_backend_scheme://catalog_backends;
+        proxy_set_header Host $catalog_backend_host;
+        proxy_ssl_server_name on;
+        proxy_ssl_name $catalog_backend_host;
+    }
+--- perl
+# without keepalive every request is a new TLS connection, which offers
+# the session its list saved last
+my @r = map { http_get($_)->{body} } qw(/one/1 /two/1 /one/2 /two/2 /three/1);
+like($r[0], qr/^sni=one\.example\.go\.id reused=\.$/i, '/one/1: a new session');
+like($r[1], qr/^sni=two\.example\.go\.id reused=\.$/i,
+     "/two/1: another name, not offered one's session");
+like($r[2], qr/^sni=one\.example\.go\.id reused=r$/i, "/one/2: its own session");
+like($r[3], qr/^sni=two\.example\.go\.id reused=r$/i, "/two/2: its own session");
+like($r[4], qr/^sni=one\.example\.go\.id reused=r$/i,
+     "/three/1: one's name in another case, one's list and session");
+--- no_error_log
+[error]

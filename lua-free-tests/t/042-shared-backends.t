@@ -301,3 +301,62 @@ is("@by", "$p1 $p2 $p1 $p2 $p1 $p1", 'one list for the three spellings');
 --- must_die
 --- error_log eval
 [qr/manifest "\Q$ENV{TEST_NGINX_MANIFEST_DIR}\E\/a\.json": services\[2\]\.backends\[1\] \(service "bad"\): backend "nonexistent\.invalid:80": host not found in \S+\/conf\/nginx\.conf:\d+$/m]
+
+
+
+=== TEST 6: a host name in another case is the same backend
+--- workers: 1
+--- manifests
+>>> a.json
+{
+  "agency": {"id": "a", "name": "A"},
+  "services": [
+    {"id": "s", "name": "S", "category": "c", "routes": [{"path": "/a"}],
+     "backends": ["HTTP://LocalHost:$TEST_NGINX_BACKEND3_PORT", "127.0.0.1:$TEST_NGINX_BACKEND_PORT"]}
+  ]
+}
+>>> b.json
+{
+  "agency": {"id": "b", "name": "B"},
+  "services": [
+    {"id": "s", "name": "S", "category": "c", "routes": [{"path": "/b"}],
+     "backends": ["localhost:$TEST_NGINX_BACKEND3_PORT", "http://127.0.0.1:$TEST_NGINX_BACKEND_PORT"]}
+  ]
+}
+--- http_config
+    catalog_manifests $TEST_NGINX_MANIFEST_DIR/*.json;
+    upstream catalog_backends {
+        catalog_balancer max_fails=1 fail_timeout=60s;
+    }
+    server {
+        listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+        location / { return 200 "$server_port $request_uri\n"; }
+    }
+--- config
+    location / {
+        catalog_route;
+        proxy_pass http://catalog_backends;
+    }
+--- perl
+my ($p1, $p3) = @ENV{qw(TEST_NGINX_BACKEND_PORT TEST_NGINX_BACKEND3_PORT)};
+
+# "localhost" may also resolve to ::1: count the dead port's failures
+# whatever the address
+my $failures = sub {
+    my ($prefix) = @_;
+    my @hits = error_log_text()
+        =~ /connect\(\) failed .*request: "GET \Q$prefix\E[^"]*", upstream: "[^"]*:$p3\//g;
+    return scalar @hits;
+};
+
+is(served_by(http_get('/a/1')), $p1, '/a/1: served by the live backend');
+ok($failures->('/a/') >= 1, '/a/1: the dead backend was tried');
+
+# "LocalHost" and "localhost" are one backend: one list, so b/s knows
+# it is down
+for my $i (1 .. 3) {
+    is(served_by(http_get("/b/$i")), $p1, "/b/$i: served by the live backend");
+}
+is($failures->('/b/'), 0, 'b/s never tried the dead backend');
+--- error_log
+connect() failed
