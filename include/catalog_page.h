@@ -35,5 +35,11 @@ typedef struct {
 size_t catalog_page_html(char *dst, const catalog_page_t *pg);
 size_t catalog_page_json(char *dst, const catalog_page_t *pg);
 
+/*
+ * Whether the value of an Accept header asks for JSON: one of its media
+ * ranges is application/json, as a whole token, with a quality above 0.
+ */
+unsigned catalog_page_accepts_json(const char *p, size_t len);
+
 
 #endif /* _CATALOG_PAGE_H_INCLUDED_ */

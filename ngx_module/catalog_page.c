@@ -30,6 +30,8 @@ static void catalog_page_service(catalog_buf_t *b,
 static void catalog_page_link(catalog_buf_t *b, const catalog_str_t *url,
     const char *label);
 static int catalog_page_link_safe(const catalog_str_t *url);
+static unsigned catalog_page_range_json(const char *p, const char *end);
+static const char *catalog_page_ows(const char *p, const char *end);
 static void catalog_page_json_member(catalog_buf_t *b, const char *name,
     const catalog_str_t *value);
 
@@ -394,4 +396,107 @@ catalog_page_json_member(catalog_buf_t *b, const char *name,
     catalog_buf_literal(b, "\": \"");
     catalog_buf_json(b, value);
     catalog_buf_literal(b, "\"");
+}
+
+
+/*
+ * Accept: a comma-separated list of media ranges, each with optional
+ * ";name=value" parameters, "q" among them (RFC 9110, 12.5.1).  A range
+ * is compared as a whole token, so that "application/jsonx" is not JSON,
+ * and "q=0" refuses a type rather than asking for it.  Commas inside a
+ * quoted parameter value are not looked for: no client sends them.
+ */
+
+unsigned
+catalog_page_accepts_json(const char *p, size_t len)
+{
+    const char  *end, *comma;
+
+    end = p + len;
+
+    while (p < end) {
+        comma = memchr(p, ',', (size_t) (end - p));
+        if (comma == NULL) {
+            comma = end;
+        }
+
+        if (catalog_page_range_json(p, comma)) {
+            return 1;
+        }
+
+        p = comma + 1;
+    }
+
+    return 0;
+}
+
+
+static unsigned
+catalog_page_range_json(const char *p, const char *end)
+{
+    unsigned  digits;
+
+    p = catalog_page_ows(p, end);
+
+    if ((size_t) (end - p) < sizeof("application/json") - 1
+        || strncasecmp(p, "application/json", sizeof("application/json") - 1)
+           != 0)
+    {
+        return 0;
+    }
+
+    p = catalog_page_ows(p + sizeof("application/json") - 1, end);
+
+    while (p < end) {
+
+        if (*p != ';') {
+            return 0;    /* "application/json-seq" and the like */
+        }
+
+        p = catalog_page_ows(p + 1, end);
+
+        if (end - p >= 2 && (*p == 'q' || *p == 'Q') && p[1] == '=') {
+
+            /* a quality is "0" or "1" with up to three decimals */
+
+            digits = 0;
+
+            for (p = catalog_page_ows(p + 2, end); p < end; p++) {
+                if (*p >= '1' && *p <= '9') {
+                    return 1;
+                }
+
+                if (*p == '0') {
+                    digits++;
+
+                } else if (*p != '.') {
+                    break;
+                }
+            }
+
+            /*
+             * "q=0", "q=0.000": refused; a quality with no digit is a
+             * mistake of the client, not a refusal
+             */
+
+            return digits == 0;
+        }
+
+        while (p < end && *p != ';') {
+            p++;
+        }
+    }
+
+    return 1;
+}
+
+
+static const char *
+catalog_page_ows(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t')) {
+        p++;
+    }
+
+    return p;
 }

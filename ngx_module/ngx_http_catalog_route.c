@@ -385,11 +385,8 @@ ngx_http_catalog_wants_json(ngx_http_request_t *r)
         if (h[i].key.len == sizeof("Accept") - 1
             && ngx_strncasecmp(h[i].key.data, (u_char *) "Accept",
                                sizeof("Accept") - 1) == 0
-            && ngx_strlcasestrn(h[i].value.data,
-                                h[i].value.data + h[i].value.len,
-                                (u_char *) "application/json",
-                                sizeof("application/json") - 2)
-               != NULL)
+            && catalog_page_accepts_json((char *) h[i].value.data,
+                                         h[i].value.len))
         {
             return 1;
         }

@@ -115,6 +115,36 @@ Vary: Accept
 
 
 
+=== TEST 3b: Accept names application/json as a whole type, with a quality above 0
+--- manifests
+>>> a.json
+{
+  "agency": {"id": "a", "name": "A"},
+  "services": [
+    {"id": "ktp", "name": "KTP", "category": "c", "routes": [{"path": "/ktp"}],
+     "backends": ["127.0.0.1:$TEST_NGINX_BACKEND_PORT"]}
+  ]
+}
+--- http_config
+    catalog_manifests $TEST_NGINX_MANIFEST_DIR/*.json;
+--- config
+    location / {
+        catalog_route;
+    }
+--- request_raw eval
+[map { "GET /x HTTP/1.1\r\nHost: localhost\r\nAccept: $_\r\nConnection: close\r\n\r\n" }
+ "application/json;q=0", "text/html, application/json; q=0.000",
+ "application/jsonx", "application/json-seq", "application/problem+json",
+ "application/json;q=0.5", "text/html;q=0.9, application/json;q=0.1",
+ "application/json; charset=utf-8"]
+--- error_code eval
+[404, 404, 404, 404, 404, 404, 404, 404]
+--- response_headers eval
+[("Content-Type: text/html; charset=utf-8\nVary: Accept") x 5,
+ ("Content-Type: application/json; charset=utf-8\nVary: Accept") x 3]
+
+
+
 === TEST 4: HEAD of a page: headers only
 --- manifests
 >>> a.json

@@ -40,6 +40,7 @@ static void check_count(const char *doc, const char *s, unsigned n);
 static void check_document(const char *doc);
 static void check_json(const catalog_page_t *pg, const char *expected);
 static char *html(page_ctx_t *ctx);
+static unsigned accepts(const char *value);
 
 
 static int
@@ -885,6 +886,57 @@ test_json_hostile(void **state)
 }
 
 
+static unsigned
+accepts(const char *value)
+{
+    return catalog_page_accepts_json(value, strlen(value));
+}
+
+
+static void
+test_accept_json(void **state)
+{
+    char  value[] = "application/json, text/html";
+
+    (void) state;
+
+    assert_true(accepts("application/json"));
+    assert_true(accepts("Application/JSON"));
+    assert_true(accepts("application/json; charset=utf-8"));
+    assert_true(accepts("application/json;q=0.5"));
+    assert_true(accepts("application/json ; q=1.000"));
+    assert_true(accepts("application/json;Q=0.001"));
+    assert_true(accepts("application/json;q="));
+    assert_true(accepts("text/html, application/json"));
+    assert_true(accepts("application/json, text/plain, */*"));
+    assert_true(accepts("text/html;q=0.9,\tapplication/json;q=0.8"));
+    assert_true(accepts("application/json;v=\"1\";q=0.1"));
+    assert_true(accepts("text/plain,,application/json"));
+
+    assert_false(accepts(""));
+    assert_false(accepts(" "));
+    assert_false(accepts("*/*"));
+    assert_false(accepts("application/*"));
+    assert_false(accepts("text/html"));
+    assert_false(accepts("application/jsonx"));
+    assert_false(accepts("application/json-seq"));
+    assert_false(accepts("application/problem+json"));
+    assert_false(accepts("x-application/json"));
+    assert_false(accepts("application/jso"));
+    assert_false(accepts("application/json;q=0"));
+    assert_false(accepts("application/json; q=0.000"));
+    assert_false(accepts("application/json;charset=utf-8;q=0.0"));
+    assert_false(accepts("text/html, application/json;q=0"));
+    assert_false(accepts("text/html,application/xhtml+xml,"
+                         "application/xml;q=0.9,*/*;q=0.8"));
+
+    /* the length is honoured: no read past it */
+    assert_true(catalog_page_accepts_json(value, 16));
+    assert_false(catalog_page_accepts_json(value, 15));
+    assert_false(catalog_page_accepts_json(value, 0));
+}
+
+
 int
 main(void)
 {
@@ -907,7 +959,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_json_shapes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_irrelevant, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_json_hostile, setup, teardown)
+        cmocka_unit_test_setup_teardown(test_json_hostile, setup, teardown),
+        cmocka_unit_test(test_accept_json)
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
