@@ -183,9 +183,19 @@ ngx_http_catalog_proxy(ngx_http_request_t *r, ngx_http_catalog_ctx_t *ctx,
             ngx_str_set(&r->uri, "/");
 
         } else {
-            /* the rest of a prefix match starts with "/" */
+            /*
+             * the rest of a prefix match starts with "/", and with one
+             * only: a backend could read "//host/..." as another host
+             * (merge_slashes off, or an encoded "/%2F")
+             */
+
             r->uri.data += matched;
             r->uri.len -= matched;
+
+            while (r->uri.len > 1 && r->uri.data[1] == '/') {
+                r->uri.data++;
+                r->uri.len--;
+            }
         }
 
         ngx_http_set_exten(r);

@@ -377,6 +377,50 @@ __DATA__
 
 
 
+=== TEST 6b: strip_prefix never hands a backend a path starting with "//"
+# What remains after the prefix starts with one "/": with merge_slashes
+# off (or "/%2F") it could otherwise read as "//evil.example/", a host to
+# a backend that builds URLs from its path.  Without strip_prefix the path
+# goes as it is: it starts with the route's own segment.
+--- manifests
+>>> s.json
+{
+  "agency": {"id": "s", "name": "Strip"},
+  "services": [
+    {"id": "x", "name": "x", "category": "c",
+     "routes": [{"path": "/x", "strip_prefix": true}],
+     "backends": ["127.0.0.1:$TEST_NGINX_BACKEND_PORT"]},
+    {"id": "y", "name": "y", "category": "c",
+     "routes": [{"path": "/y"}],
+     "backends": ["127.0.0.1:$TEST_NGINX_BACKEND_PORT"]}
+  ]
+}
+--- http_config
+    catalog_manifests $TEST_NGINX_MANIFEST_DIR/*.json;
+    upstream catalog_backends {
+        catalog_balancer;
+    }
+    server {
+        listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+        merge_slashes off;
+        location / { return 200 "$http_x_service $request_uri\n"; }
+    }
+--- config
+    merge_slashes off;
+    location / {
+        catalog_route;
+        proxy_set_header X-Service $catalog_service;
+        proxy_pass http://catalog_backends;
+    }
+--- request eval
+["GET /x//evil.example/a", "GET /x///evil.example/", "GET /x/%2Fy?q=1",
+ "GET /x//", "GET /y//evil.example/"]
+--- response_body eval
+["s/x /evil.example/a\n", "s/x /evil.example/\n", "s/x /y?q=1\n",
+ "s/x /\n", "s/y /y//evil.example/\n"]
+
+
+
 === TEST 7: hosts: case, port, trailing dot, fallback (nginx, Traefik)
 # nginx/nginx-tests, http_host.t (upper case, ":port", stray ":", ending
 # dot, absolute request lines) and traefik/traefik,
