@@ -27,6 +27,8 @@
 
 #include <catalog_admin.h>
 
+#include "unit.h"
+
 
 #define NOW        1796000000               /* 2026-11-30T00:53:20Z */
 #define UNTIL      1796086800               /* 2026-12-01T01:00:00Z */
@@ -55,16 +57,9 @@ body(const char *sq, int64_t now, catalog_override_t *o, char *err,
 {
     int     rc;
     char   *buf;
-    size_t  i, len;
+    size_t  len;
 
-    len = strlen(sq);
-
-    buf = malloc(len ? len : 1);
-    assert_non_null(buf);
-
-    for (i = 0; i < len; i++) {
-        buf[i] = (sq[i] == '\'') ? '"' : sq[i];
-    }
+    buf = unit_json(sq, &len, 0);
 
     rc = catalog_admin_body(buf, len, now, o, err, errlen);
 

@@ -9,7 +9,7 @@
  * however it is spelled, as far as the spellings are equivalent
  * (catalog_backend.c says which are), and the lists that may share
  * peers: for https backends only those with one TLS server name.  The
- * manifests are written with single quotes, which load() turns into
+ * manifests are written with single quotes, which unit_load() turns into
  * double quotes.
  */
 
@@ -27,6 +27,8 @@
 #include <catalog.h>
 #include <catalog_backend.h>
 
+#include "unit.h"
+
 
 #define AGENCY  "'agency': {'id': 'a', 'name': 'A'}"
 
@@ -36,41 +38,9 @@
     "'routes': [{'path': '/" id "'}], 'backends': [" backends "]" more "}"
 
 
-static catalog_t *load(const char *sq);
 static const char *backend_key(catalog_t *cat, const char *id,
     unsigned i);
 static const char *backends_key(catalog_t *cat, const char *id);
-
-
-static catalog_t *
-load(const char *sq)
-{
-    char        err[CATALOG_ERROR_LEN], *buf;
-    size_t      i, len;
-    catalog_t  *cat;
-
-    len = strlen(sq);
-
-    buf = malloc(len + 1);
-    assert_non_null(buf);
-
-    for (i = 0; i < len; i++) {
-        buf[i] = (sq[i] == '\'') ? '"' : sq[i];
-    }
-
-    buf[len] = '\0';
-
-    cat = catalog_create();
-    assert_non_null(cat);
-
-    if (catalog_add_buffer(cat, "m.json", buf, len, err, sizeof(err)) != 0) {
-        fail_msg("%s", err);
-    }
-
-    free(buf);
-
-    return cat;
-}
 
 
 /* the key of backend i of service "a/id", NUL-terminated */
@@ -148,7 +118,7 @@ test_backend_key_spellings(void **state)
 
     (void) state;
 
-    cat = load("{" AGENCY ", 'services': ["
+    cat = unit_load("{" AGENCY ", 'services': ["
         SVC("lower", "'http://example.org'", "") ", "
         SVC("upper", "'HTTP://Example.ORG:80'", "") ", "
         SVC("bare", "'EXAMPLE.org'", "") ", "
@@ -206,7 +176,7 @@ test_backends_key_lists(void **state)
 
     (void) state;
 
-    cat = load("{" AGENCY ", 'services': ["
+    cat = unit_load("{" AGENCY ", 'services': ["
         SVC("one", "'http://example.org', 'b.example.org:8080'", "") ", "
         SVC("two", "'Example.ORG:80', 'HTTP://B.Example.Org:8080'", "") ", "
         SVC("rev", "'b.example.org:8080', 'example.org'", "") ", "
@@ -247,7 +217,7 @@ test_backends_key_tls(void **state)
 
     (void) state;
 
-    cat = load("{" AGENCY ", 'services': ["
+    cat = unit_load("{" AGENCY ", 'services': ["
         SVC("one", "'https://10.0.0.1'", ", 'host_header': 'one.example'")
         ", "
         SVC("two", "'https://10.0.0.1'", ", 'host_header': 'two.example'")

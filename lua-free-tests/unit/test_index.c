@@ -8,7 +8,7 @@
  * The search index: words, prefixes, folding, relevance, filters, orders,
  * and a cross-check of random queries against a brute-force scan.
  *
- * The inline manifests are written with single quotes, which add() turns
+ * The inline manifests are written with single quotes, which unit.c turns
  * into double quotes.
  */
 
@@ -25,6 +25,8 @@
 
 #include <catalog.h>
 #include <catalog_index.h>
+
+#include "unit.h"
 
 
 #define BACKEND  "'backends': ['10.0.0.1:8080']"
@@ -78,7 +80,6 @@ typedef struct {
 } xc_service_t;
 
 
-static void add(catalog_t *cat, const char *sq);
 static catalog_index_t *build(catalog_t *cat);
 static int setup_fixture(void **state);
 static int teardown_fixture(void **state);
@@ -179,31 +180,6 @@ static const char  *xc_words[] = {
 /* helpers */
 
 
-static void
-add(catalog_t *cat, const char *sq)
-{
-    char    *buf, err[CATALOG_ERROR_LEN];
-    size_t   i, len;
-
-    len = strlen(sq);
-
-    buf = malloc(len + 1);
-    assert_non_null(buf);
-
-    for (i = 0; i < len; i++) {
-        buf[i] = (sq[i] == '\'') ? '"' : sq[i];
-    }
-
-    buf[len] = '\0';
-
-    if (catalog_add_buffer(cat, "m.json", buf, len, err, sizeof(err)) != 0) {
-        fail_msg("%s", err);
-    }
-
-    free(buf);
-}
-
-
 static catalog_index_t *
 build(catalog_t *cat)
 {
@@ -235,7 +211,7 @@ setup_fixture(void **state)
     assert_non_null(f->cat);
 
     for (i = 0; i < sizeof(fixture_manifests) / sizeof(char *); i++) {
-        add(f->cat, fixture_manifests[i]);
+        unit_add_ok(f->cat, fixture_manifests[i]);
     }
 
     f->idx = build(f->cat);
@@ -619,10 +595,11 @@ test_long_word(void **state)
     cat = catalog_create();
     assert_non_null(cat);
 
-    add(cat, AGENCY("a", "A")
-             SVC_AT("a", "s", "Kata abcdefghijabcdefghijabcdefghijabcdefghij"
-                    "abcdefghijabcdefghijabcdefghij")
-             "]}");
+    unit_add_ok(cat, AGENCY("a", "A")
+                     SVC_AT("a", "s", "Kata "
+                                      "abcdefghijabcdefghijabcdefghijabcdefghij"
+                            "abcdefghijabcdefghijabcdefghij")
+                     "]}");
 
     build(cat);
 
@@ -969,12 +946,12 @@ test_sort_ties_by_key(void **state)
     cat = catalog_create();
     assert_non_null(cat);
 
-    add(cat, AGENCY("b", "B") SVC_AT("b", "s", "Izin Usaha") "]}");
-    add(cat, AGENCY("c", "C") SVC_AT("c", "s", "Izin Usaha") ", "
-                              SVC_AT("c", "r", "Izin-Usaha") "]}");
-    add(cat, AGENCY("a", "A") SVC_AT("a", "s", "izin usaha") ", "
-                              SVC_AT("a", "t", "Izin Usaha Baru") "]}");
-    add(cat, AGENCY("a-b", "A") SVC_AT("a-b", "s", "IZIN USAHA") "]}");
+    unit_add_ok(cat, AGENCY("b", "B") SVC_AT("b", "s", "Izin Usaha") "]}");
+    unit_add_ok(cat, AGENCY("c", "C") SVC_AT("c", "s", "Izin Usaha") ", "
+                                      SVC_AT("c", "r", "Izin-Usaha") "]}");
+    unit_add_ok(cat, AGENCY("a", "A") SVC_AT("a", "s", "izin usaha") ", "
+                                      SVC_AT("a", "t", "Izin Usaha Baru") "]}");
+    unit_add_ok(cat, AGENCY("a-b", "A") SVC_AT("a-b", "s", "IZIN USAHA") "]}");
 
     build(cat);
 
@@ -1042,11 +1019,11 @@ test_sparse_services(void **state)
     cat = catalog_create();
     assert_non_null(cat);
 
-    add(cat, "{'agency': {'id': 'a', 'name': 'Satu'}, 'services': ["
-             "{'id': 's', 'name': '---', 'category': 'c', "
-             "'routes': [{'path': '/s'}], " BACKEND "}, "
-             "{'id': 't', 'name': 'Dua', 'category': 'c', "
-             "'routes': [{'path': '/t'}], " BACKEND "}]}");
+    unit_add_ok(cat, "{'agency': {'id': 'a', 'name': 'Satu'}, 'services': ["
+                     "{'id': 's', 'name': '---', 'category': 'c', "
+                     "'routes': [{'path': '/s'}], " BACKEND "}, "
+                     "{'id': 't', 'name': 'Dua', 'category': 'c', "
+                     "'routes': [{'path': '/t'}], " BACKEND "}]}");
 
     build(cat);
 
@@ -1094,7 +1071,7 @@ test_word_of_many_words(void **state)
     cat = catalog_create();
     assert_non_null(cat);
 
-    add(cat, m);
+    unit_add_ok(cat, m);
     free(m);
 
     build(cat);
@@ -1494,7 +1471,7 @@ test_cross_check(void **state)
 
     for (a = 0; a < XC_AGENCIES; a++) {
         m = xc_manifest(a);
-        add(cat, m);
+        unit_add_ok(cat, m);
         free(m);
     }
 

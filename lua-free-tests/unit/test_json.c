@@ -11,7 +11,7 @@
  * every answer valid JSON (jansson), hostile text escaped, null fields,
  * runtime states, and the paging arithmetic.
  *
- * The inline manifests are written with single quotes, which add() turns
+ * The inline manifests are written with single quotes, which unit.c turns
  * into double quotes; a quote in a text is written \u0027.
  */
 
@@ -31,6 +31,8 @@
 #include <catalog.h>
 #include <catalog_index.h>
 #include <catalog_json.h>
+
+#include "unit.h"
 
 
 #define BACKEND  "'backends': ['10.0.0.1:8080']"
@@ -182,31 +184,6 @@ typedef struct {
 /* helpers */
 
 
-static void
-add(catalog_t *cat, const char *sq)
-{
-    char    *buf, err[CATALOG_ERROR_LEN];
-    size_t   i, len;
-
-    len = strlen(sq);
-
-    buf = malloc(len + 1);
-    assert_non_null(buf);
-
-    for (i = 0; i < len; i++) {
-        buf[i] = (sq[i] == '\'') ? '"' : sq[i];
-    }
-
-    buf[len] = '\0';
-
-    if (catalog_add_buffer(cat, "m.json", buf, len, err, sizeof(err)) != 0) {
-        fail_msg("%s", err);
-    }
-
-    free(buf);
-}
-
-
 static catalog_t *
 build(const char **m, size_t n)
 {
@@ -218,7 +195,7 @@ build(const char **m, size_t n)
     assert_non_null(cat);
 
     for (i = 0; i < n; i++) {
-        add(cat, m[i]);
+        unit_add_ok(cat, m[i]);
     }
 
     if (catalog_finish(cat, err, sizeof(err)) != 0) {

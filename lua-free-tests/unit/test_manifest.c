@@ -9,7 +9,7 @@
  * exact text, and the model a valid manifest fills.  The syntax checkers
  * behind the rules are tested directly, value by value, in test_check.c.
  *
- * The inline manifests are written with single quotes, which add() turns
+ * The inline manifests are written with single quotes, which unit.c turns
  * into double quotes (a literal ' or " inside a value is \u0027, \u0022).
  */
 
@@ -26,6 +26,8 @@
 #include <string.h>
 
 #include <catalog.h>
+
+#include "unit.h"
 
 
 #define F  "manifest \"m.json\": "
@@ -59,11 +61,9 @@ typedef struct {
 } handler_log_t;
 
 
-static int add(catalog_t *cat, const char *name, const char *sq, char *err);
 static void expect_error(const char *sq, const char *msg);
 static void expect_error_after(const char *first, const char *sq,
     const char *msg);
-static catalog_t *load(const char *sq);
 static const char *fmt(const char *f, ...);
 static const char *rep(const char *unit, unsigned n);
 static const char *fixture(const char *name);
@@ -72,32 +72,6 @@ static int handler(void *ctx, catalog_service_t *service,
 
 
 /* helpers */
-
-
-static int
-add(catalog_t *cat, const char *name, const char *sq, char *err)
-{
-    int     rc;
-    char   *buf;
-    size_t  i, len;
-
-    len = strlen(sq);
-
-    buf = malloc(len + 1);
-    assert_non_null(buf);
-
-    for (i = 0; i < len; i++) {
-        buf[i] = (sq[i] == '\'') ? '"' : sq[i];
-    }
-
-    buf[len] = '\0';
-
-    rc = catalog_add_buffer(cat, name, buf, len, err, CATALOG_ERROR_LEN);
-
-    free(buf);
-
-    return rc;
-}
 
 
 static void
@@ -135,7 +109,7 @@ expect_error(const char *sq, const char *msg)
 
     hash = cat->hash;
 
-    assert_int_equal(add(cat, "m.json", sq, err), -1);
+    assert_int_equal(unit_add(cat, "m.json", sq, err), -1);
     assert_string_equal(err, msg);
 
     expect_nothing_added(cat, 0, 0, 0, hash);
@@ -155,7 +129,7 @@ expect_error_after(const char *first, const char *sq, const char *msg)
     cat = catalog_create();
     assert_non_null(cat);
 
-    if (add(cat, "first.json", first, err) != 0) {
+    if (unit_add(cat, "first.json", first, err) != 0) {
         fail_msg("%s", err);
     }
 
@@ -163,29 +137,12 @@ expect_error_after(const char *first, const char *sq, const char *msg)
     nservices = cat->nservices;
     nroutes = cat->table.nroutes;
 
-    assert_int_equal(add(cat, "m.json", sq, err), -1);
+    assert_int_equal(unit_add(cat, "m.json", sq, err), -1);
     assert_string_equal(err, msg);
 
     expect_nothing_added(cat, 1, nservices, nroutes, hash);
 
     catalog_free(cat);
-}
-
-
-static catalog_t *
-load(const char *sq)
-{
-    char        err[CATALOG_ERROR_LEN];
-    catalog_t  *cat;
-
-    cat = catalog_create();
-    assert_non_null(cat);
-
-    if (add(cat, "m.json", sq, err) != 0) {
-        fail_msg("%s", err);
-    }
-
-    return cat;
 }
 
 
@@ -737,8 +694,8 @@ test_agency_id_length(void **state)
 
     /* 63 characters pass, 64 do not (echoed cut at 64 bytes: whole) */
 
-    cat = load(fmt("{'agency': {'id': '%s', 'name': 'A'}, 'services': []}",
-                   rep("a", 63)));
+    cat = unit_load(fmt("{'agency': {'id': '%s', 'name': 'A'}, 'services': []}",
+                        rep("a", 63)));
     catalog_free(cat);
 
     expect_error(fmt("{'agency': {'id': '%s', 'name': 'A'}, 'services': []}",
@@ -799,8 +756,8 @@ test_agency_name_length(void **state)
 
     /* characters, not bytes: 200 two-byte characters pass */
 
-    cat = load(fmt("{'agency': {'id': 'a', 'name': '%s'}, 'services': []}",
-                   rep("\xc3\xa9", 200)));
+    cat = unit_load(fmt("{'agency': {'id': 'a', 'name': '%s'}, 'services': []}",
+                        rep("\xc3\xa9", 200)));
     assert_int_equal(cat->agencies[0]->name.len, 400);
     catalog_free(cat);
 
@@ -910,7 +867,7 @@ test_agency_no_services(void **state)
 
     (void) state;
 
-    cat = load("{" AGENCY ", 'services': []}");
+    cat = unit_load("{" AGENCY ", 'services': []}");
 
     assert_int_equal(cat->nagencies, 1);
     assert_int_equal(cat->agencies[0]->nservices, 0);
@@ -1041,7 +998,7 @@ test_service_description_lines(void **state)
 
     (void) state;
 
-    cat = load(M_SVC("'description': 'Satu.\\nDua.\\r\\n\\tTiga.'"));
+    cat = unit_load(M_SVC("'description': 'Satu.\\nDua.\\r\\n\\tTiga.'"));
     assert_string_equal(cat->services[0]->description.data,
                         "Satu.\nDua.\r\n\tTiga.");
     catalog_free(cat);
@@ -1086,8 +1043,8 @@ test_service_category_length(void **state)
 
     /* any text, not a slug */
 
-    cat = load(MAN("{'id': 'ktp', 'name': 'KTP', 'category': "
-                   "'Kependudukan & Sipil', " ROUTE ", " BACKEND "}"));
+    cat = unit_load(MAN("{'id': 'ktp', 'name': 'KTP', 'category': "
+                        "'Kependudukan & Sipil', " ROUTE ", " BACKEND "}"));
     assert_string_equal(cat->services[0]->category.data,
                         "Kependudukan & Sipil");
     catalog_free(cat);
@@ -1125,8 +1082,8 @@ test_tags_too_many(void **state)
 
     (void) state;
 
-    cat = load(M_SVC("'tags': ['a','b','c','d','e','f','g','h','i','j',"
-                     "'k','l','m','n','o','p','q','r','s','t']"));
+    cat = unit_load(M_SVC("'tags': ['a','b','c','d','e','f','g','h','i','j',"
+                          "'k','l','m','n','o','p','q','r','s','t']"));
     assert_int_equal(cat->services[0]->ntags, 20);
     assert_string_equal(cat->services[0]->tags[19].data, "t");
     catalog_free(cat);
@@ -1195,16 +1152,16 @@ test_service_contact(void **state)
 
     /* own contact, else the agency's, else none */
 
-    cat = load("{'agency': {'id': 'a', 'name': 'A', 'contact': 'x@a.id'}, "
-               "'services': [" SVC(ROUTE ", " BACKEND) ", "
-               "{'id': 'b', 'name': 'B', 'category': 'c', "
-               "'routes': [{'path': '/b'}], " BACKEND ", "
-               "'contact': 'b@a.id'}]}");
+    cat = unit_load("{'agency': {'id': 'a', 'name': 'A', 'contact': 'x@a.id'}, "
+                    "'services': [" SVC(ROUTE ", " BACKEND) ", "
+                    "{'id': 'b', 'name': 'B', 'category': 'c', "
+                    "'routes': [{'path': '/b'}], " BACKEND ", "
+                    "'contact': 'b@a.id'}]}");
     assert_string_equal(cat->services[0]->contact.data, "x@a.id");
     assert_string_equal(cat->services[1]->contact.data, "b@a.id");
     catalog_free(cat);
 
-    cat = load(M_SVC("'contact': ''"));
+    cat = unit_load(M_SVC("'contact': ''"));
     assert_int_equal(cat->services[0]->contact.len, 0);
     catalog_free(cat);
 
@@ -1219,7 +1176,7 @@ test_service_docs_url(void **state)
 
     (void) state;
 
-    cat = load(M_SVC("'docs_url': 'HTTPS://a.example/docs?x=1#y'"));
+    cat = unit_load(M_SVC("'docs_url': 'HTTPS://a.example/docs?x=1#y'"));
     assert_string_equal(cat->services[0]->more->docs_url.data,
                         "HTTPS://a.example/docs?x=1#y");
     catalog_free(cat);
@@ -1248,8 +1205,8 @@ test_service_null_is_absent(void **state)
 
     (void) state;
 
-    cat = load(M_SVC("'description': null, 'tags': null, 'status': null, "
-                     "'host_header': null, 'redirect': null"));
+    cat = unit_load(M_SVC("'description': null, 'tags': null, 'status': null, "
+                          "'host_header': null, 'redirect': null"));
     assert_int_equal(cat->services[0]->description.len, 0);
     assert_int_equal(cat->services[0]->status, CATALOG_STATUS_ACTIVE);
     assert_null(cat->services[0]->redirect);
@@ -1288,8 +1245,9 @@ test_status_maintenance(void **state)
 
     (void) state;
 
-    cat = load(M_SVC("'status': 'maintenance', "
-                     "'maintenance_message': 'Pemeliharaan.\\nSampai 10.00'"));
+    cat = unit_load(M_SVC("'status': 'maintenance', "
+                          "'maintenance_message': 'Pemeliharaan.\\nSampai "
+                          "10.00'"));
     s = cat->services[0];
     assert_int_equal(s->status, CATALOG_STATUS_MAINTENANCE);
     assert_string_equal(s->more->maintenance_message.data,
@@ -1367,12 +1325,14 @@ test_successor_key_resolved(void **state)
 
     /* the successor may come from a manifest read later */
 
-    cat = load(M_OUT("'status': 'retired', 'successor': 'kemnaker/karirhub'"));
+    cat = unit_load(M_OUT("'status': 'retired', 'successor': "
+                          "'kemnaker/karirhub'"));
 
-    assert_int_equal(add(cat, "k.json", "{'agency': {'id': 'kemnaker', "
-                         "'name': 'K'}, 'services': [{'id': 'karirhub', "
-                         "'name': 'K', 'category': 'c', 'routes': [{'path': "
-                         "'/karirhub'}], " BACKEND "}]}", err),
+    assert_int_equal(unit_add(cat, "k.json", "{'agency': {'id': 'kemnaker', "
+                              "'name': 'K'}, 'services': [{'id': 'karirhub', "
+                              "'name': 'K', 'category': 'c', 'routes': "
+                              "[{'path': "
+                              "'/karirhub'}], " BACKEND "}]}", err),
                      0);
 
     assert_null(cat->services[0]->more->successor_service);
@@ -1392,7 +1352,8 @@ test_successor_unknown(void **state)
 
     (void) state;
 
-    cat = load(M_OUT("'status': 'retired', 'successor': 'kemnaker/karirhub'"));
+    cat = unit_load(M_OUT("'status': 'retired', 'successor': "
+                          "'kemnaker/karirhub'"));
 
     assert_int_equal(catalog_finish(cat, err, sizeof(err)), -1);
     assert_string_equal(err, ES(".successor", "successor "
@@ -1411,7 +1372,7 @@ test_successor_itself(void **state)
 
     (void) state;
 
-    cat = load(M_OUT("'status': 'retired', 'successor': 'dukcapil/ktp'"));
+    cat = unit_load(M_OUT("'status': 'retired', 'successor': 'dukcapil/ktp'"));
 
     assert_int_equal(catalog_finish(cat, err, sizeof(err)), -1);
     assert_string_equal(err, ES(".successor", "successor \"dukcapil/ktp\" "
@@ -1458,7 +1419,7 @@ test_outcome_retired(void **state)
 
     (void) state;
 
-    cat = load(M_OUT("'status': 'retired'"));
+    cat = unit_load(M_OUT("'status': 'retired'"));
     assert_int_equal(cat->services[0]->status, CATALOG_STATUS_RETIRED);
     assert_null(cat->services[0]->backends);
     assert_int_equal(cat->table.nroutes, 1);
@@ -1473,7 +1434,7 @@ test_outcome_maintenance_redirect(void **state)
 
     (void) state;
 
-    cat = load(M_OUT("'status': 'maintenance', 'redirect': {'to': '/b'}"));
+    cat = unit_load(M_OUT("'status': 'maintenance', 'redirect': {'to': '/b'}"));
     assert_int_equal(cat->services[0]->status, CATALOG_STATUS_MAINTENANCE);
     assert_non_null(cat->services[0]->redirect);
     catalog_free(cat);
@@ -1570,7 +1531,7 @@ test_path_length(void **state)
 
     (void) state;
 
-    cat = load(fmt(M_ROUTES("{'path': '/%s'}"), rep("p", 511)));
+    cat = unit_load(fmt(M_ROUTES("{'path': '/%s'}"), rep("p", 511)));
     assert_int_equal(cat->services[0]->routes[0].path.len, 512);
     catalog_free(cat);
 
@@ -1656,8 +1617,8 @@ test_path_dot_segment(void **state)
 
     /* dots inside a segment are fine */
 
-    cat = load(M_ROUTES("{'path': '/a/...'}, {'path': '/.well-known'}, "
-                        "{'path': '/v1.2/..x'}"));
+    cat = unit_load(M_ROUTES("{'path': '/a/...'}, {'path': '/.well-known'}, "
+                             "{'path': '/v1.2/..x'}"));
     assert_int_equal(cat->table.nroutes, 3);
     catalog_free(cat);
 }
@@ -1671,9 +1632,9 @@ test_path_normalised(void **state)
 
     (void) state;
 
-    cat = load(M_ROUTES("{'path': '/'}, {'path': '/pajak/'}, "
-                        "{'path': '/Layanan/\xc3\xa9-KTP'}, "
-                        "{'path': '/ktp', 'match': 'exact'}"));
+    cat = unit_load(M_ROUTES("{'path': '/'}, {'path': '/pajak/'}, "
+                             "{'path': '/Layanan/\xc3\xa9-KTP'}, "
+                             "{'path': '/ktp', 'match': 'exact'}"));
 
     r = cat->services[0]->routes;
     assert_string_equal(r[0].path.data, "/");
@@ -1696,8 +1657,8 @@ test_route_lookup_after_add(void **state)
 
     (void) state;
 
-    cat = load(M_ROUTES("{'path': '/pajak/'}, "
-                        "{'path': '/pajak', 'host': 'Pajak.Example.'}"));
+    cat = unit_load(M_ROUTES("{'path': '/pajak/'}, "
+                             "{'path': '/pajak', 'host': 'Pajak.Example.'}"));
 
     catalog_lookup(cat, "", 0, "/pajak/spt", 10, &m);
     assert_ptr_equal(m.route, &cat->services[0]->routes[0]);
@@ -1856,18 +1817,18 @@ test_find_service(void **state)
 
     (void) state;
 
-    cat = load(MAN("{'id': 'zeta', 'name': 'Z', 'category': 'c', "
-                   "'routes': [{'path': '/z'}], " BACKEND "}, "
-                   "{'id': 'a', 'name': 'A', 'category': 'c', "
-                   "'routes': [{'path': '/a'}], " BACKEND "}, "
-                   "{'id': 'ab', 'name': 'AB', 'category': 'c', "
-                   "'routes': [{'path': '/ab'}], " BACKEND "}, "
-                   "{'id': 'b', 'name': 'B', 'category': 'c', "
-                   "'routes': [{'path': '/b'}], " BACKEND "}, "
-                   "{'id': 'a-b', 'name': 'A-B', 'category': 'c', "
-                   "'routes': [{'path': '/a-b'}], " BACKEND "}, "
-                   "{'id': 'a1', 'name': 'A1', 'category': 'c', "
-                   "'routes': [{'path': '/a1'}], " BACKEND "}"));
+    cat = unit_load(MAN("{'id': 'zeta', 'name': 'Z', 'category': 'c', "
+                        "'routes': [{'path': '/z'}], " BACKEND "}, "
+                        "{'id': 'a', 'name': 'A', 'category': 'c', "
+                        "'routes': [{'path': '/a'}], " BACKEND "}, "
+                        "{'id': 'ab', 'name': 'AB', 'category': 'c', "
+                        "'routes': [{'path': '/ab'}], " BACKEND "}, "
+                        "{'id': 'b', 'name': 'B', 'category': 'c', "
+                        "'routes': [{'path': '/b'}], " BACKEND "}, "
+                        "{'id': 'a-b', 'name': 'A-B', 'category': 'c', "
+                        "'routes': [{'path': '/a-b'}], " BACKEND "}, "
+                        "{'id': 'a1', 'name': 'A1', 'category': 'c', "
+                        "'routes': [{'path': '/a1'}], " BACKEND "}"));
 
     /* services keep the manifest's order; the lookup finds each */
 
@@ -1905,14 +1866,14 @@ test_backends_shared(void **state)
 
     (void) state;
 
-    cat = load(MAN(SVC("'routes': [{'path': '/a'}], "
-                       "'backends': ['10.0.0.1:80', '10.0.0.2']") ", "
-                   "{'id': 'b', 'name': 'B', 'category': 'c', "
-                   "'routes': [{'path': '/b'}], "
-                   "'backends': ['10.0.0.1:80', '10.0.0.2']}, "
-                   "{'id': 'c', 'name': 'C', 'category': 'c', "
-                   "'routes': [{'path': '/c'}], "
-                   "'backends': ['10.0.0.2', '10.0.0.1:80']}"));
+    cat = unit_load(MAN(SVC("'routes': [{'path': '/a'}], "
+                            "'backends': ['10.0.0.1:80', '10.0.0.2']") ", "
+                        "{'id': 'b', 'name': 'B', 'category': 'c', "
+                        "'routes': [{'path': '/b'}], "
+                        "'backends': ['10.0.0.1:80', '10.0.0.2']}, "
+                        "{'id': 'c', 'name': 'C', 'category': 'c', "
+                        "'routes': [{'path': '/c'}], "
+                        "'backends': ['10.0.0.2', '10.0.0.1:80']}"));
 
     a = cat->services[0];
     b = cat->services[1];
@@ -1941,11 +1902,12 @@ test_methods_allow(void **state)
 
     (void) state;
 
-    cat = load(M_ROUTES("{'path': '/a', 'methods': ['POST', 'GET']}, "
-                        "{'path': '/b', 'methods': ['GET', 'HEAD']}, "
-                        "{'path': '/c', 'methods': ['PURGE', 'M-SEARCH']}, "
-                        "{'path': '/d', 'methods': ['HEAD', 'GET']}, "
-                        "{'path': '/e'}"));
+    cat = unit_load(M_ROUTES("{'path': '/a', 'methods': ['POST', 'GET']}, "
+                             "{'path': '/b', 'methods': ['GET', 'HEAD']}, "
+                             "{'path': '/c', 'methods': ['PURGE', "
+                             "'M-SEARCH']}, "
+                             "{'path': '/d', 'methods': ['HEAD', 'GET']}, "
+                             "{'path': '/e'}"));
 
     r = cat->services[0]->routes;
 
@@ -2028,9 +1990,11 @@ test_host_normalised(void **state)
 
     (void) state;
 
-    cat = load(M_ROUTES("{'path': '/a', 'host': 'Layanan.Example.GO.ID.'}, "
-                        "{'path': '/a', 'host': '10.0.0.1'}, "
-                        "{'path': '/a', 'host': 'my_host'}, {'path': '/a'}"));
+    cat = unit_load(M_ROUTES("{'path': '/a', 'host': "
+                             "'Layanan.Example.GO.ID.'}, "
+                             "{'path': '/a', 'host': '10.0.0.1'}, "
+                             "{'path': '/a', 'host': 'my_host'}, {'path': "
+                             "'/a'}"));
 
     r = cat->services[0]->routes;
     assert_string_equal(r[0].host.data, "layanan.example.go.id");
@@ -2130,21 +2094,23 @@ test_no_conflict(void **state)
      * nested prefixes, case: all distinct routes
      */
 
-    cat = load(M_ROUTES("{'path': '/ktp'}, {'path': '/ktp', 'match': "
-                        "'exact'}, {'path': '/ktp', 'host': 'a.example'}, "
-                        "{'path': '/ktp', 'host': 'b.example'}, "
-                        "{'path': '/ktp/baru'}, {'path': '/KTP'}, "
-                        "{'path': '/'}"));
+    cat = unit_load(M_ROUTES("{'path': '/ktp'}, {'path': '/ktp', 'match': "
+                             "'exact'}, {'path': '/ktp', 'host': 'a.example'}, "
+                             "{'path': '/ktp', 'host': 'b.example'}, "
+                             "{'path': '/ktp/baru'}, {'path': '/KTP'}, "
+                             "{'path': '/'}"));
     assert_int_equal(cat->table.nroutes, 7);
 
-    assert_int_equal(add(cat, "k.json", "{'agency': {'id': 'k', 'name': 'K'}, "
-                         "'services': [{'id': 'x', 'name': 'X', 'category': "
-                         "'c', 'routes': [{'path': '/ktp/baru/x'}, "
-                         "{'path': '/ktp/baru', 'match': 'exact'}, "
-                         "{'path': '/ktp', 'host': 'c.example'}, "
-                         "{'path': '/', 'match': 'exact'}, "
-                         "{'path': '/', 'host': 'a.example'}], "
-                         BACKEND "}]}", err),
+    assert_int_equal(unit_add(cat, "k.json", "{'agency': {'id': 'k', 'name': "
+                                             "'K'}, "
+                              "'services': [{'id': 'x', 'name': 'X', "
+                              "'category': "
+                              "'c', 'routes': [{'path': '/ktp/baru/x'}, "
+                              "{'path': '/ktp/baru', 'match': 'exact'}, "
+                              "{'path': '/ktp', 'host': 'c.example'}, "
+                              "{'path': '/', 'match': 'exact'}, "
+                              "{'path': '/', 'host': 'a.example'}], "
+                              BACKEND "}]}", err),
                      0);
     assert_int_equal(cat->table.nroutes, 12);
 
@@ -2194,20 +2160,20 @@ test_conflict_table(void **state)
                           "\"h.example\") is already claimed by service "
                           "\"djp/pajak\" in \"first.json\""));
 
-    cat = load(first);
+    cat = unit_load(first);
 
-    if (add(cat, "k.json", "{'agency': {'id': 'k', 'name': 'K'}, "
-            "'services': [{'id': 'x', 'name': 'X', 'category': 'c', "
-            "'routes': [{'path': '/a/b'}, {'path': '/a/b/c/d'}, "
-            "{'path': '/a/b/c', 'match': 'exact'}, "
-            "{'path': '/a/b/c', 'host': 'h.example'}, "
-            "{'path': '/a/b/c', 'host': 'other.example'}, "
-            "{'path': '/'}, {'path': '/', 'match': 'exact', "
-            "'host': 'h.example'}, {'path': '/a'}, "
-            "{'path': '/a', 'host': 'h.example'}, {'path': '/x'}, "
-            "{'path': '/x', 'match': 'exact', 'host': 'h.example'}, "
-            "{'path': '/x/y', 'host': 'h.example'}], " BACKEND "}]}", err)
-        != 0)
+    if (unit_add(cat, "k.json", "{'agency': {'id': 'k', 'name': 'K'}, "
+                 "'services': [{'id': 'x', 'name': 'X', 'category': 'c', "
+                 "'routes': [{'path': '/a/b'}, {'path': '/a/b/c/d'}, "
+                 "{'path': '/a/b/c', 'match': 'exact'}, "
+                 "{'path': '/a/b/c', 'host': 'h.example'}, "
+                 "{'path': '/a/b/c', 'host': 'other.example'}, "
+                 "{'path': '/'}, {'path': '/', 'match': 'exact', "
+                 "'host': 'h.example'}, {'path': '/a'}, "
+                 "{'path': '/a', 'host': 'h.example'}, {'path': '/x'}, "
+                 "{'path': '/x', 'match': 'exact', 'host': 'h.example'}, "
+                 "{'path': '/x/y', 'host': 'h.example'}], " BACKEND "}]}", err)
+             != 0)
     {
         fail_msg("%s", err);
     }
@@ -2248,7 +2214,7 @@ test_backends_too_many(void **state)
 
     (void) state;
 
-    cat = load(fmt(M_OUT("'backends': ['a'%s]"), rep(", 'a'", 31)));
+    cat = unit_load(fmt(M_OUT("'backends': ['a'%s]"), rep(", 'a'", 31)));
     assert_int_equal(cat->services[0]->nbackends, 32);
     catalog_free(cat);
 
@@ -2433,9 +2399,10 @@ test_backend_parsing(void **state)
 
     (void) state;
 
-    cat = load(M_OUT("'backends': ['a.internal', 'http://B.Internal:8080', "
-                     "'10.0.0.1:81', '[::1]:8080', 'http://[fe80::1]', "
-                     "'HTTP://c.internal.']"));
+    cat = unit_load(M_OUT("'backends': ['a.internal', "
+                          "'http://B.Internal:8080', "
+                          "'10.0.0.1:81', '[::1]:8080', 'http://[fe80::1]', "
+                          "'HTTP://c.internal.']"));
 
     s = cat->services[0];
     b = s->backends;
@@ -2473,8 +2440,8 @@ test_backend_parsing(void **state)
 
     catalog_free(cat);
 
-    cat = load(M_OUT("'backends': ['https://a.internal', "
-                     "'https://b.internal:8443']"));
+    cat = unit_load(M_OUT("'backends': ['https://a.internal', "
+                          "'https://b.internal:8443']"));
 
     s = cat->services[0];
     b = s->backends;
@@ -2498,24 +2465,24 @@ test_backend_host_header(void **state)
 
     /* host[:port] of the first backend, the scheme's default port left out */
 
-    cat = load(MAN(SVC("'routes': [{'path': '/a'}], "
-                       "'backends': ['A.Internal:80']") ", "
-                   "{'id': 'b', 'name': 'B', 'category': 'c', "
-                   "'routes': [{'path': '/b'}], "
-                   "'backends': ['https://b.internal:443']}, "
-                   "{'id': 'c', 'name': 'C', 'category': 'c', "
-                   "'routes': [{'path': '/c'}], "
-                   "'backends': ['https://c.internal:80']}, "
-                   "{'id': 'd', 'name': 'D', 'category': 'c', "
-                   "'routes': [{'path': '/d'}], "
-                   "'backends': ['[::1]:8080', '[::2]']}, "
-                   "{'id': 'e', 'name': 'E', 'category': 'c', "
-                   "'routes': [{'path': '/e'}], "
-                   "'backends': ['http://[::1]']}, "
-                   "{'id': 'f', 'name': 'F', 'category': 'c', "
-                   "'routes': [{'path': '/f'}], "
-                   "'backends': ['10.0.0.1:8080'], "
-                   "'host_header': 'F.example:8443'}"));
+    cat = unit_load(MAN(SVC("'routes': [{'path': '/a'}], "
+                            "'backends': ['A.Internal:80']") ", "
+                        "{'id': 'b', 'name': 'B', 'category': 'c', "
+                        "'routes': [{'path': '/b'}], "
+                        "'backends': ['https://b.internal:443']}, "
+                        "{'id': 'c', 'name': 'C', 'category': 'c', "
+                        "'routes': [{'path': '/c'}], "
+                        "'backends': ['https://c.internal:80']}, "
+                        "{'id': 'd', 'name': 'D', 'category': 'c', "
+                        "'routes': [{'path': '/d'}], "
+                        "'backends': ['[::1]:8080', '[::2]']}, "
+                        "{'id': 'e', 'name': 'E', 'category': 'c', "
+                        "'routes': [{'path': '/e'}], "
+                        "'backends': ['http://[::1]']}, "
+                        "{'id': 'f', 'name': 'F', 'category': 'c', "
+                        "'routes': [{'path': '/f'}], "
+                        "'backends': ['10.0.0.1:8080'], "
+                        "'host_header': 'F.example:8443'}"));
 
     assert_string_equal(cat->services[0]->backend_host.data, "A.Internal");
     assert_string_equal(cat->services[1]->backend_host.data, "b.internal");
@@ -2590,9 +2557,10 @@ test_backend_handler(void **state)
     cat->backend_handler = handler;
     cat->backend_ctx = &log;
 
-    assert_int_equal(add(cat, "m.json",
-                         M_OUT("'backends': ['a.internal', 'b.internal:81'], "
-                               "'host_header': 'h'"), err),
+    assert_int_equal(unit_add(cat, "m.json",
+                              M_OUT("'backends': ['a.internal', "
+                                    "'b.internal:81'], "
+                                    "'host_header': 'h'"), err),
                      0);
 
     /* every backend, once the service is complete */
@@ -2624,16 +2592,17 @@ test_backend_handler_error(void **state)
     cat->backend_handler = handler;
     cat->backend_ctx = &log;
 
-    assert_int_equal(add(cat, "m.json",
-                         M_OUT("'backends': ['a.internal', "
-                               "'http://bad.internal:8080']"), err),
+    assert_int_equal(unit_add(cat, "m.json",
+                              M_OUT("'backends': ['a.internal', "
+                                    "'http://bad.internal:8080']"), err),
                      -1);
     assert_string_equal(err, ES(".backends[1]", "backend "
                                 "\"http://bad.internal:8080\": host not "
                                 "found"));
 
-    assert_int_equal(add(cat, "m.json", M_OUT("'backends': ['quiet.internal']"),
-                         err),
+    assert_int_equal(unit_add(cat, "m.json", M_OUT("'backends': "
+                                                   "['quiet.internal']"),
+                              err),
                      -1);
     assert_string_equal(err, ES(".backends[0]", "backend \"quiet.internal\": "
                                 "is not usable"));
@@ -2812,16 +2781,16 @@ test_redirect_split(void **state)
 
     (void) state;
 
-    cat = load(MAN(SVC("'routes': [{'path': '/a'}], "
-                       "'redirect': {'to': '/new/?x=1&y=2#top', "
-                       "'code': 308, 'keep_query': true}") ", "
-                   "{'id': 'b', 'name': 'B', 'category': 'c', "
-                   "'routes': [{'path': '/b'}], "
-                   "'redirect': {'to': 'https://b.example/x#f?q', "
-                   "'code': 302}}, "
-                   "{'id': 'c', 'name': 'C', 'category': 'c', "
-                   "'routes': [{'path': '/c'}], "
-                   "'redirect': {'to': '/c2?', 'code': 307}}"));
+    cat = unit_load(MAN(SVC("'routes': [{'path': '/a'}], "
+                            "'redirect': {'to': '/new/?x=1&y=2#top', "
+                            "'code': 308, 'keep_query': true}") ", "
+                        "{'id': 'b', 'name': 'B', 'category': 'c', "
+                        "'routes': [{'path': '/b'}], "
+                        "'redirect': {'to': 'https://b.example/x#f?q', "
+                        "'code': 302}}, "
+                        "{'id': 'c', 'name': 'C', 'category': 'c', "
+                        "'routes': [{'path': '/c'}], "
+                        "'redirect': {'to': '/c2?', 'code': 307}}"));
 
     rd = cat->services[0]->redirect;
     assert_string_equal(rd->to.data, "/new/?x=1&y=2#top");
@@ -2862,8 +2831,8 @@ test_redirect_loop(void **state)
 
     (void) state;
 
-    cat = load(M_OUT("'redirect': {'to': '/ktp/baru?x=1', "
-                     "'keep_path': true}"));
+    cat = unit_load(M_OUT("'redirect': {'to': '/ktp/baru?x=1', "
+                          "'keep_path': true}"));
 
     assert_int_equal(catalog_finish(cat, err, sizeof(err)), -1);
     assert_string_equal(err, ES(".redirect.to", "redirect to "
@@ -2884,16 +2853,16 @@ test_redirect_no_loop(void **state)
 
     /* a longer route of another service takes the target */
 
-    cat = load(MAN(SVC("'routes': [{'path': '/ktp'}], "
-                       "'redirect': {'to': '/ktp/baru'}") ", "
-                   "{'id': 'baru', 'name': 'B', 'category': 'c', "
-                   "'routes': [{'path': '/ktp/baru'}], " BACKEND "}, "
-                   "{'id': 'x', 'name': 'X', 'category': 'c', "
-                   "'routes': [{'path': '/x', 'match': 'exact'}], "
-                   "'redirect': {'to': '/x/y'}}, "
-                   "{'id': 'h', 'name': 'H', 'category': 'c', "
-                   "'routes': [{'path': '/h', 'host': 'a.example'}], "
-                   "'redirect': {'to': 'https://a.example/h'}}"));
+    cat = unit_load(MAN(SVC("'routes': [{'path': '/ktp'}], "
+                            "'redirect': {'to': '/ktp/baru'}") ", "
+                        "{'id': 'baru', 'name': 'B', 'category': 'c', "
+                        "'routes': [{'path': '/ktp/baru'}], " BACKEND "}, "
+                        "{'id': 'x', 'name': 'X', 'category': 'c', "
+                        "'routes': [{'path': '/x', 'match': 'exact'}], "
+                        "'redirect': {'to': '/x/y'}}, "
+                        "{'id': 'h', 'name': 'H', 'category': 'c', "
+                        "'routes': [{'path': '/h', 'host': 'a.example'}], "
+                        "'redirect': {'to': 'https://a.example/h'}}"));
 
     assert_int_equal(catalog_finish(cat, err, sizeof(err)), 0);
 
@@ -2949,7 +2918,7 @@ test_echo_file_name(void **state)
 
     cat = catalog_create();
 
-    assert_int_equal(add(cat, "a\"b\n.json", "[]", err), -1);
+    assert_int_equal(unit_add(cat, "a\"b\n.json", "[]", err), -1);
     assert_string_equal(err, "manifest \"a\\\"b\\x0a.json\": top level: "
                         "must be an object");
 
@@ -2993,16 +2962,16 @@ test_failed_manifest_leaves_nothing(void **state)
 
     (void) state;
 
-    cat = load("{'agency': {'id': 'a', 'name': 'A'}, 'services': ["
-               "{'id': 'x', 'name': 'X', 'category': 'c', "
-               "'routes': [{'path': '/x'}], " BACKEND "}]}");
+    cat = unit_load("{'agency': {'id': 'a', 'name': 'A'}, 'services': ["
+                    "{'id': 'x', 'name': 'X', 'category': 'c', "
+                    "'routes': [{'path': '/x'}], " BACKEND "}]}");
 
     hash = cat->hash;
 
     /* the second service fails after the first one was checked */
 
-    assert_int_equal(add(cat, "m.json", MAN(SVC(ROUTE ", " BACKEND) ", "
-                                            "{'id': 'kk'}"), err),
+    assert_int_equal(unit_add(cat, "m.json", MAN(SVC(ROUTE ", " BACKEND) ", "
+                                                 "{'id': 'kk'}"), err),
                      -1);
     assert_string_equal(err, F "services[1].name (service \"kk\"): "
                         "is required");
@@ -3015,7 +2984,7 @@ test_failed_manifest_leaves_nothing(void **state)
 
     /* the agency was not registered: the fixed manifest goes in */
 
-    assert_int_equal(add(cat, "m.json", MAN(SVC(ROUTE ", " BACKEND)), err),
+    assert_int_equal(unit_add(cat, "m.json", MAN(SVC(ROUTE ", " BACKEND)), err),
                      0);
     assert_int_equal(cat->nagencies, 2);
     assert_int_equal(cat->agencies[1]->index, 1);
@@ -3048,17 +3017,18 @@ test_many_manifests(void **state)
     cat = catalog_create();
 
     for (i = 0; i < 40; i++) {
-        assert_int_equal(add(cat, "m.json",
-                             fmt("{'agency': {'id': 'a%u', 'name': 'A'}, "
-                                 "'services': [{'id': 's1', 'name': 'S', "
-                                 "'category': 'c', 'routes': [{'path': "
-                                 "'/a%u/s1'}], " BACKEND "}, {'id': 's2', "
-                                 "'name': 'S', 'category': 'c', 'routes': "
-                                 "[{'path': '/a%u/s2'}], " BACKEND "}, "
-                                 "{'id': 's3', 'name': 'S', 'category': 'c', "
-                                 "'routes': [{'path': '/a%u/s3'}], "
-                                 BACKEND "}]}", i, i, i, i),
-                             err),
+        assert_int_equal(unit_add(cat, "m.json",
+                                  fmt("{'agency': {'id': 'a%u', 'name': 'A'}, "
+                                      "'services': [{'id': 's1', 'name': 'S', "
+                                      "'category': 'c', 'routes': [{'path': "
+                                      "'/a%u/s1'}], " BACKEND "}, {'id': 's2', "
+                                      "'name': 'S', 'category': 'c', 'routes': "
+                                      "[{'path': '/a%u/s2'}], " BACKEND "}, "
+                                      "{'id': 's3', 'name': 'S', 'category': "
+                                      "'c', "
+                                      "'routes': [{'path': '/a%u/s3'}], "
+                                      BACKEND "}]}", i, i, i, i),
+                                  err),
                          0);
     }
 
@@ -3100,15 +3070,15 @@ test_hash(void **state)
     a = "{'agency': {'id': 'a', 'name': 'A'}, 'services': []}";
     b = "{'agency': {'id': 'b', 'name': 'A'}, 'services': []}";
 
-    cat = load(a);
+    cat = unit_load(a);
     h1 = cat->hash;
     catalog_free(cat);
 
-    cat = load(a);
+    cat = unit_load(a);
     assert_true(cat->hash == h1);
     catalog_free(cat);
 
-    cat = load(b);
+    cat = unit_load(b);
     h2 = cat->hash;
     assert_true(h2 != h1);
     catalog_free(cat);
@@ -3117,12 +3087,12 @@ test_hash(void **state)
 
     cat = catalog_create();
     h0 = cat->hash;
-    assert_int_equal(add(cat, "m.json", a, err), 0);
+    assert_int_equal(unit_add(cat, "m.json", a, err), 0);
     assert_true(cat->hash == h1);
     assert_true(h1 != h0);
-    assert_int_equal(add(cat, "m.json", a, err), -1);
+    assert_int_equal(unit_add(cat, "m.json", a, err), -1);
     assert_true(cat->hash == h1);
-    assert_int_equal(add(cat, "n.json", b, err), 0);
+    assert_int_equal(unit_add(cat, "n.json", b, err), 0);
     h3 = cat->hash;
     assert_true(h3 != h1 && h3 != h2);
     catalog_free(cat);

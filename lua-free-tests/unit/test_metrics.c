@@ -29,6 +29,8 @@
 #include <catalog.h>
 #include <catalog_metrics.h>
 
+#include "unit.h"
+
 
 static const char  *manifests[] = {
 
@@ -59,31 +61,6 @@ typedef struct {
 } fixture_t;
 
 
-static void
-add(catalog_t *cat, const char *sq)
-{
-    char    *buf, err[CATALOG_ERROR_LEN];
-    size_t   i, len;
-
-    len = strlen(sq);
-
-    buf = malloc(len + 1);
-    assert_non_null(buf);
-
-    for (i = 0; i < len; i++) {
-        buf[i] = (sq[i] == '\'') ? '"' : sq[i];
-    }
-
-    buf[len] = '\0';
-
-    if (catalog_add_buffer(cat, "m.json", buf, len, err, sizeof(err)) != 0) {
-        fail_msg("%s", err);
-    }
-
-    free(buf);
-}
-
-
 static int
 setup(void **state)
 {
@@ -98,7 +75,7 @@ setup(void **state)
     assert_non_null(f->cat);
 
     for (i = 0; i < sizeof(manifests) / sizeof(manifests[0]); i++) {
-        add(f->cat, manifests[i]);
+        unit_add_ok(f->cat, manifests[i]);
     }
 
     assert_int_equal(catalog_finish(f->cat, err, sizeof(err)), 0);

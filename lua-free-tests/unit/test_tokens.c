@@ -32,6 +32,8 @@
 
 #include <catalog_admin.h>
 
+#include "unit.h"
+
 
 #define F  "tokens file \"t.json\": "
 
@@ -79,18 +81,9 @@ parse(catalog_tokens_t *t, const char *sq, char *err, size_t errlen)
 {
     int     rc;
     char   *buf;
-    size_t  i, len;
+    size_t  len;
 
-    len = strlen(sq);
-
-    /* exactly len bytes, so that ASan sees a read past them */
-
-    buf = malloc(len ? len : 1);
-    assert_non_null(buf);
-
-    for (i = 0; i < len; i++) {
-        buf[i] = (sq[i] == '\'') ? '"' : sq[i];
-    }
+    buf = unit_json(sq, &len, 0);
 
     rc = catalog_tokens_parse(t, "t.json", buf, len, err, errlen);
 
