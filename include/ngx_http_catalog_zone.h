@@ -53,11 +53,14 @@ typedef struct {
 /*
  * A request sees one state per service: the first read is kept, so that
  * an answer measured, then written, cannot change length in between.
+ * The first service read is kept here, so that routing, which reads one,
+ * allocates nothing.
  */
 
 typedef struct {
     ngx_http_catalog_main_conf_t *mcf;
     ngx_pool_t                   *pool;        /* of the request */
+    ngx_http_catalog_state_seen_t first;       /* service NULL: none yet */
     ngx_array_t                  *seen;        /* of state_seen_t */
 } ngx_http_catalog_state_ctx_t;
 

@@ -549,6 +549,11 @@ ngx_http_catalog_zone_state(void *data, const catalog_service_t *s,
     ngx_uint_t                      i;
     ngx_http_catalog_state_seen_t  *seen;
 
+    if (ctx->first.service == s) {
+        *st = ctx->first.state;
+        return;
+    }
+
     if (ctx->seen) {
         seen = ctx->seen->elts;
 
@@ -561,6 +566,12 @@ ngx_http_catalog_zone_state(void *data, const catalog_service_t *s,
     }
 
     ngx_http_catalog_zone_read(ctx, s, st);
+
+    if (ctx->first.service == NULL) {
+        ctx->first.service = s;
+        ctx->first.state = *st;
+        return;
+    }
 
     if (ctx->seen == NULL) {
         ctx->seen = ngx_array_create(ctx->pool, 4,
@@ -634,6 +645,7 @@ ngx_http_catalog_state_fn(ngx_http_request_t *r, catalog_state_fn_t *fn,
 {
     ctx->mcf = ngx_http_get_module_main_conf(r, ngx_http_catalog_module);
     ctx->pool = r->pool;
+    ctx->first.service = NULL;
     ctx->seen = NULL;
 
     fn->handler = ngx_http_catalog_zone_state;
