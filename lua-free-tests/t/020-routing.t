@@ -191,7 +191,9 @@ POST /ktp/ajukan?nik=3171%2F01&q=a+b&empty= len=9 x=42
  "GET /x/100%25",
  "GET /x//y///z",
  "GET /x/a;b=c,d~e",
- "GET /x/a%0d%0ab%09c%7f"]
+ "GET /x/a%0d%0ab%09c%7f",
+ "GET /x/a\"b<c>d{e}|f^g`h\\i",
+ "GET /x/plain/path-1_a.b~c?q=%2e%2e&r"]
 --- response_body eval
 ["b2 /b\n",
  "b2 /b/rahasia?x=%2e%2e\n",
@@ -205,7 +207,9 @@ POST /ktp/ajukan?nik=3171%2F01&q=a+b&empty= len=9 x=42
  "b1 /x/100%25\n",
  "b1 /x/y/z\n",
  "b1 /x/a;b=c,d~e\n",
- "b1 /x/a%0D%0Ab%09c%7F\n"]
+ "b1 /x/a%0D%0Ab%09c%7F\n",
+ "b1 /x/a%22b%3Cc%3Ed%7Be%7D%7Cf%5Eg%60h%5Ci\n",
+ "b1 /x/plain/path-1_a.b~c?q=%2e%2e&r\n"]
 
 
 
