@@ -29,6 +29,7 @@ typedef struct {
     catalog_str_t                 host;        /* empty for host-less */
     catalog_str_t                 prefix;      /* "host\n", the key start */
     catalog_str_t                 exact;       /* "host\r", the same */
+    uint64_t                      hash;        /* of the prefix key start */
     unsigned                      max_depth;   /* segments of the deepest */
     unsigned                      nroutes;
 } catalog_table_host_t;

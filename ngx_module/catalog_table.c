@@ -11,8 +11,15 @@
 
 #define CATALOG_DEPTH_MAX  (CATALOG_PATH_MAX / 2 + 1)
 
-/* an exact key hashes one byte more than the prefix key of its path */
-#define catalog_table_exact_hash(h)  catalog_hash(h, "\r", 1)
+#define CATALOG_WORD_MUL   0x9e3779b97f4a7c15ULL
+#define CATALOG_BYTES_01   0x0101010101010101ULL
+#define CATALOG_BYTES_7F   0x7f7f7f7f7f7f7f7fULL
+
+/* an exact key hashes one word more than the prefix key of its path */
+#define catalog_table_exact_hash(h)  catalog_word_hash(h, '\r')
+
+/* the first n (< 8) bytes of a word */
+#define catalog_word_head(w, n)  ((w) & ((1ULL << (8 * (n))) - 1))
 
 
 static catalog_table_host_t *catalog_table_host(catalog_table_t *t,
@@ -22,6 +29,114 @@ static uint64_t catalog_table_hash(const catalog_table_host_t *th,
 static void catalog_table_match(const catalog_table_t *t,
     const catalog_table_host_t *th, const char *path, size_t plen,
     catalog_match_t *m);
+
+
+/*
+ * Paths hash 8 bytes at a time: len / 8 whole words, then the rest, if
+ * any, as one more word padded with zeros.  The hash of a prefix that ends
+ * inside a word is then the hash of the words before it and of that
+ * word's head: a lookup gets the hash of every prefix ending before a '/'
+ * for one more multiplication each, on its one walk through the path.
+ *
+ * Each word is mixed in by a 64 x 64 -> 128 bit multiplication folded to
+ * 64 bits, which carries every bit of the word into the low bits that
+ * choose the slot, where FNV-1a needs one multiplication per byte.
+ */
+
+static inline uint64_t
+catalog_word_hash(uint64_t h, uint64_t w)
+{
+#if defined(__SIZEOF_INT128__)
+    unsigned __int128  m;
+
+    m = (unsigned __int128) (h ^ w) * CATALOG_WORD_MUL;
+
+    return (uint64_t) m ^ (uint64_t) (m >> 64);
+#else
+    h ^= w;
+    h *= CATALOG_WORD_MUL;
+    h ^= h >> 32;
+    h *= CATALOG_WORD_MUL;
+
+    return h ^ (h >> 29);
+#endif
+}
+
+
+/* n bytes, little-endian whatever the CPU: compilers make it one load */
+
+static inline uint64_t
+catalog_word_load(const char *p, size_t n)
+{
+    size_t                i;
+    uint64_t              w;
+    const unsigned char  *u;
+
+    u = (const unsigned char *) p;
+
+    if (n == 8) {
+        return (uint64_t) u[0] | (uint64_t) u[1] << 8
+               | (uint64_t) u[2] << 16 | (uint64_t) u[3] << 24
+               | (uint64_t) u[4] << 32 | (uint64_t) u[5] << 40
+               | (uint64_t) u[6] << 48 | (uint64_t) u[7] << 56;
+    }
+
+    w = 0;
+
+    for (i = 0; i < n; i++) {
+        w |= (uint64_t) u[i] << (8 * i);
+    }
+
+    return w;
+}
+
+
+/* 0x80 in each byte of the word that is a '/', 0 in the others */
+
+static inline uint64_t
+catalog_word_slashes(uint64_t w)
+{
+    uint64_t  x, y;
+
+    x = w ^ ('/' * CATALOG_BYTES_01);
+    y = (x & CATALOG_BYTES_7F) + CATALOG_BYTES_7F;
+
+    return ~(y | x | CATALOG_BYTES_7F);
+}
+
+
+static inline unsigned
+catalog_word_first(uint64_t bits)
+{
+#if defined(__GNUC__)
+    return (unsigned) __builtin_ctzll(bits) / 8;
+#else
+    unsigned  n;
+
+    for (n = 0; (bits & 0xff) == 0; n++) {
+        bits >>= 8;
+    }
+
+    return n;
+#endif
+}
+
+
+static uint64_t
+catalog_path_hash(uint64_t h, const char *path, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i + 8 <= len; i += 8) {
+        h = catalog_word_hash(h, catalog_word_load(&path[i], 8));
+    }
+
+    if (i < len) {
+        h = catalog_word_hash(h, catalog_word_load(&path[i], len - i));
+    }
+
+    return h;
+}
 
 
 int
@@ -43,6 +158,7 @@ catalog_table_init(catalog_table_t *t)
     t->any.prefix.len = 1;
     t->any.exact.data = "\r";
     t->any.exact.len = 1;
+    t->any.hash = catalog_hash(CATALOG_HASH_INIT, "\n", 1);
 
     return 0;
 }
@@ -180,8 +296,7 @@ catalog_table_hash(const catalog_table_host_t *th, const char *path,
 {
     uint64_t  h;
 
-    h = catalog_hash(CATALOG_HASH_INIT, th->prefix.data, th->prefix.len);
-    h = catalog_hash(h, path, len);
+    h = catalog_path_hash(th->hash, path, len);
 
     return exact ? catalog_table_exact_hash(h) : h;
 }
@@ -231,6 +346,7 @@ catalog_table_host(catalog_table_t *t, catalog_arena_t *a,
     th->prefix.len = host->len + 1;
     th->exact.data = x;
     th->exact.len = host->len + 1;
+    th->hash = catalog_hash(CATALOG_HASH_INIT, p, host->len + 1);
 
     if (catalog_map_insert(&t->hosts, hash, p, host->len, th, NULL) != 0) {
         return NULL;
@@ -272,9 +388,9 @@ static void
 catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
     const char *path, size_t plen, catalog_match_t *m)
 {
-    size_t            i, len, cut[CATALOG_DEPTH_MAX];
-    uint64_t          h, hx, hash[CATALOG_DEPTH_MAX];
-    unsigned          n, depth;
+    size_t            i, j, len, cut[CATALOG_DEPTH_MAX];
+    uint64_t          h, hx, w, slashes, hash[CATALOG_DEPTH_MAX];
+    unsigned          b, n, depth, step;
     catalog_route_t  *route;
 
     /* the path without its trailing slashes; "/" stays "/" */
@@ -290,33 +406,42 @@ catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
     }
 
     /*
-     * hash the path once, and remember the hash where each of its first
-     * max_depth segments ends: the only places a prefix route can end
+     * hash the path once, and keep the hash of the path up to each of
+     * its first max_depth segment ends: the only places a prefix route
+     * can end
      */
 
-    h = catalog_hash(CATALOG_HASH_INIT, th->prefix.data, th->prefix.len);
-    h = catalog_hash(h, "/", 1);
-
-    hash[0] = h;
-    cut[0] = 1;
-    n = 1;
+    h = th->hash;
+    n = 0;
     depth = 0;
 
-    for (i = 1; i < len; i++) {
+    for (i = 0; i < len; i += step) {
 
-        if (path[i] == '/' && path[i - 1] != '/') {
+        step = (len - i < 8) ? (unsigned) (len - i) : 8;
+        w = catalog_word_load(&path[i], step);
+
+        for (slashes = catalog_word_slashes(w);
+             slashes && depth < th->max_depth;
+             slashes &= slashes - 1)
+        {
+            b = catalog_word_first(slashes);
+            j = i + b;
+
+            if (j == 0 || path[j - 1] == '/') {
+                continue;
+            }
+
             depth++;
 
-            if (depth <= th->max_depth) {
-                cut[n] = i;
-                hash[n] = h;
-                n++;
+            cut[n] = j;
+            hash[n] = b ? catalog_word_hash(h, catalog_word_head(w, b)) : h;
 
-                catalog_map_prefetch(&t->paths, h);
-            }
+            catalog_map_prefetch(&t->paths, hash[n]);
+
+            n++;
         }
 
-        h = catalog_hash(h, &path[i], 1);
+        h = catalog_word_hash(h, w);
     }
 
     /* the whole path: an exact route first, then a prefix one */
@@ -341,7 +466,7 @@ catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
 
     /* the longest prefix ending at a segment boundary, "/" last */
 
-    while (n-- > 1) {
+    while (n--) {
         route = catalog_map_find2(&t->paths, hash[n], th->prefix.data,
                                   th->prefix.len, path, cut[n]);
         if (route) {
@@ -351,8 +476,8 @@ catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
         }
     }
 
-    route = catalog_map_find2(&t->paths, hash[0], th->prefix.data,
-                              th->prefix.len, "/", 1);
+    route = catalog_map_find2(&t->paths, catalog_word_hash(th->hash, '/'),
+                              th->prefix.data, th->prefix.len, "/", 1);
     if (route) {
         m->route = route;
         m->matched = 0;

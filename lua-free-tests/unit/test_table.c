@@ -750,6 +750,59 @@ test_deeper_than_routes(void **state)
 }
 
 
+/*
+ * Paths hash 8 bytes at a time: a prefix must be found wherever its end
+ * falls in a word, and whatever the length of what follows it.
+ */
+
+static void
+test_word_edges(void **state)
+{
+    char              path[64];
+    size_t            len, tail;
+    table_ctx_t      *ctx;
+    catalog_route_t  *one[24], *two[24];
+
+    ctx = *state;
+
+    /* "/x", "/xx", ... and under each, "/x.../q" */
+
+    for (len = 2; len < 24; len++) {
+        path[0] = '/';
+        memset(path + 1, 'x', len - 1);
+        path[len] = '\0';
+
+        one[len] = add(ctx, "", path, PREFIX);
+
+        memcpy(path + len, "/q", 3);
+
+        two[len] = add(ctx, "", path, PREFIX);
+    }
+
+    for (len = 2; len < 24; len++) {
+        path[0] = '/';
+        memset(path + 1, 'x', len - 1);
+
+        check(ctx, "", path, len, one[len], len);
+
+        for (tail = 1; tail < 18; tail++) {
+
+            /* "/xxx/yyyy": the first segment only */
+
+            path[len] = '/';
+            memset(path + len + 1, 'y', tail);
+            check(ctx, "", path, len + 1 + tail, one[len], len);
+
+            /* "/xxx/q/yyyy": both segments */
+
+            memcpy(path + len, "/q/", 3);
+            memset(path + len + 3, 'y', tail);
+            check(ctx, "", path, len + 3 + tail, two[len], len + 2);
+        }
+    }
+}
+
+
 static void
 test_path_depth(void **state)
 {
@@ -1151,6 +1204,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_deeper_than_routes, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_word_edges, setup, teardown),
         cmocka_unit_test(test_path_depth),
         cmocka_unit_test(test_route_allows),
         cmocka_unit_test_setup_teardown(test_random, setup, teardown)
