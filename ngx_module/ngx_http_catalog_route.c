@@ -172,23 +172,7 @@ ngx_http_catalog_proxy(ngx_http_request_t *r, ngx_http_catalog_ctx_t *ctx,
      * raw request line: with an unparsed URI nginx would forward
      * "/a/%2e%2e/b" as sent, although it was routed as "/b".  The proxy
      * module escapes r->uri again when quoted_uri is set.
-     *
-     * Unless nothing was decoded and nothing needs escaping: then r->uri
-     * is the raw path, byte for byte, as escaping would send it, and the
-     * raw request line saves the proxy module two passes and a copy.
      */
-
-    if (!ctx->route->strip_prefix
-        && r->valid_unparsed_uri
-        && !r->complex_uri
-        && !r->quoted_uri
-        && r->uri.data == r->unparsed_uri.data
-        && (r->uri.len == r->unparsed_uri.len
-            || r->unparsed_uri.data[r->uri.len] == '?')
-        && ngx_escape_uri(NULL, r->uri.data, r->uri.len, NGX_ESCAPE_URI) == 0)
-    {
-        return NGX_DECLINED;
-    }
 
     r->valid_unparsed_uri = 0;
     r->quoted_uri = 1;
