@@ -28,8 +28,9 @@ SRCS       := $(wildcard ngx_module/*.c) $(wildcard include/*.h) config
 DEB_BUILD  := nginx nginx-dev libhiredis-dev libjansson-dev gcc make
 DEB_TEST   := libcmocka-dev libtest-base-perl libwww-perl libjson-perl \
               curl openssl chromium fonts-dejavu-core prometheus
-# the benchmark: wrk, the Lua module of its OpenResty-style peer, time
-DEB_BENCH  := wrk libnginx-mod-http-lua time
+# the benchmark: wrk, the Lua module of its OpenResty-style peer, time,
+# valgrind (instructions per request)
+DEB_BENCH  := wrk libnginx-mod-http-lua time valgrind
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 all: $(MODULE)
@@ -101,12 +102,16 @@ BENCH_N    ?= 1000 27000 100000
 
 bench: deps $(MODULE)
 	lua-free-tests/bench/compare.sh $(MODULE) $(BENCH_N)
+	for n in $(BENCH_N); do \
+	    lua-free-tests/bench/instructions.sh $(BUILD)/bench/$$n || exit 1; \
+	done
 
 # the same scripts with 200 services and 1 s runs: every variant must
 # answer right; the figures are not checked
 bench-smoke: deps $(MODULE)
 	SMOKE=1 OUT=$(BUILD)/bench-smoke lua-free-tests/bench/compare.sh \
 	    $(MODULE) 200
+	SECS=1 lua-free-tests/bench/instructions.sh $(BUILD)/bench-smoke/200
 
 # The Debian package, built by Debian's nginx module tooling (debian/, the
 # nginx dh addon of nginx-dev).  dpkg-buildpackage writes its output next
