@@ -11,9 +11,10 @@
 /*
  * An open addressing hash map from byte strings to pointers, filled when
  * the configuration loads and only read afterwards.  The caller keeps the
- * key bytes alive (they live in the catalog arena) and computes the hash
- * with catalog_hash(), which can be continued over several pieces: the
- * route table hashes "host\npath" one path segment at a time.
+ * key bytes alive (they live in the catalog arena) and computes the hash,
+ * the same for the same key: catalog_hash(), which can be continued over
+ * several pieces, or its own (the route table hashes paths a word at a
+ * time).
  */
 
 
