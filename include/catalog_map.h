@@ -88,6 +88,13 @@ void catalog_map_free(catalog_map_t *m);
 int catalog_map_insert(catalog_map_t *m, uint64_t hash, const char *key,
     size_t len, void *value, void **existing);
 
+/*
+ * gives the key of this hash that holds the value "old" the value "value";
+ * -1 when there is none
+ */
+int catalog_map_replace(catalog_map_t *m, uint64_t hash, void *old,
+    void *value);
+
 void *catalog_map_find(const catalog_map_t *m, uint64_t hash,
     const char *key, size_t len);
 

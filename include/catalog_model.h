@@ -92,19 +92,24 @@ typedef struct {
 } catalog_redirect_t;
 
 
-typedef struct {
+typedef struct catalog_route_s  catalog_route_t;
+
+
+struct catalog_route_s {
     /* what a routed request reads first, within one cache line */
     catalog_service_t            *service;
     catalog_str_t                *methods;     /* empty: any method;
                                                   then the Allow header */
     unsigned                      nmethods;
-    unsigned                      index;       /* in the service's routes */
     unsigned                      exact:1;
     unsigned                      strip_prefix:1;
+    catalog_route_t              *twin;        /* of an exact route: the
+                                                  prefix route at the same
+                                                  path and host, if any */
 
     catalog_str_t                 path;        /* no trailing '/' but "/" */
     catalog_str_t                 host;        /* lowercase; empty: any */
-} catalog_route_t;
+};
 
 
 /* "GET, HEAD": the Allow header of a route that has methods */

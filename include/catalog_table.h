@@ -9,14 +9,15 @@
 
 
 /*
- * The route table: one hash from keys to routes, "host\npath" for a
- * prefix route and "host\rpath" for an exact one (a host name holds
- * neither byte).  A lookup hashes the request path once, segment by
- * segment, and probes at most one key per segment (bounded by the deepest
- * route of the host) and one more for an exact route, so its cost depends
- * on the request, never on the number of services.  A key leads straight
- * to its route: at random over a large catalog every pointer followed is
- * a cache miss, and the route and its key are fetched side by side.
+ * The route table: one hash from "host\npath" to the routes at that path
+ * (a host name holds no '\n'); an exact route there takes the key, and
+ * the prefix route at the same path, if any, hangs on it as its twin.  A
+ * lookup hashes the request path once, segment by segment, and probes at
+ * most one key per segment (bounded by the deepest prefix route of the
+ * host) and one for the whole path, so its cost depends on the request,
+ * never on the number of services.  A key leads straight to its route: at
+ * random over a large catalog every pointer followed is a cache miss, and
+ * the route and its key are fetched side by side.
  */
 
 
@@ -28,9 +29,9 @@
 typedef struct {
     catalog_str_t                 host;        /* empty for host-less */
     catalog_str_t                 prefix;      /* "host\n", the key start */
-    catalog_str_t                 exact;       /* "host\r", the same */
-    uint64_t                      hash;        /* of the prefix key start */
-    unsigned                      max_depth;   /* segments of the deepest */
+    uint64_t                      hash;        /* of the key start */
+    unsigned                      max_depth;   /* segments of the deepest
+                                                  prefix route */
     unsigned                      nroutes;
 } catalog_table_host_t;
 

@@ -74,7 +74,6 @@ catalog_manifest_routes(catalog_manifest_t *m, json_t *obj,
         loc = catalog_manifest_push(m, "routes[%u]", (unsigned) i);
 
         s->routes[i].service = s;
-        s->routes[i].index = (unsigned) i;
 
         if (catalog_manifest_route(m, json_array_get(v, i), &s->routes[i])
             != 0)

@@ -99,6 +99,33 @@ catalog_map_insert(catalog_map_t *m, uint64_t hash, const char *key,
 }
 
 
+int
+catalog_map_replace(catalog_map_t *m, uint64_t hash, void *old, void *value)
+{
+    size_t                i, mask;
+    catalog_map_entry_t  *e;
+
+    if (m->size == 0) {
+        return -1;
+    }
+
+    mask = m->size - 1;
+
+    for (i = hash & mask; /* void */ ; i = (i + 1) & mask) {
+        e = &m->entries[i];
+
+        if (e->key == NULL) {
+            return -1;
+        }
+
+        if (e->hash == (uint32_t) hash && e->value == old) {
+            e->value = value;
+            return 0;
+        }
+    }
+}
+
+
 void *
 catalog_map_find(const catalog_map_t *m, uint64_t hash, const char *key,
     size_t len)

@@ -15,20 +15,18 @@
 #define CATALOG_BYTES_01   0x0101010101010101ULL
 #define CATALOG_BYTES_7F   0x7f7f7f7f7f7f7f7fULL
 
-/* an exact key hashes one word more than the prefix key of its path */
-#define catalog_table_exact_hash(h)  catalog_word_hash(h, '\r')
-
 /* the first n (< 8) bytes of a word */
 #define catalog_word_head(w, n)  ((w) & ((1ULL << (8 * (n))) - 1))
 
 
 static catalog_table_host_t *catalog_table_host(catalog_table_t *t,
     catalog_arena_t *a, const catalog_str_t *host);
-static uint64_t catalog_table_hash(const catalog_table_host_t *th,
-    const char *path, size_t len, int exact);
 static void catalog_table_match(const catalog_table_t *t,
     const catalog_table_host_t *th, const char *path, size_t plen,
     catalog_match_t *m);
+static catalog_route_t *catalog_table_prefix(const catalog_table_t *t,
+    const catalog_table_host_t *th, uint64_t hash, const char *path,
+    size_t len);
 
 
 /*
@@ -122,6 +120,22 @@ catalog_word_first(uint64_t bits)
 }
 
 
+/*
+ * the last n (< 8) bytes of a path of len bytes as a word: the last 8
+ * bytes shifted, one load, when the path has them
+ */
+
+static inline uint64_t
+catalog_word_tail(const char *path, size_t len, size_t n)
+{
+    if (len >= 8) {
+        return catalog_word_load(&path[len - 8], 8) >> (64 - 8 * n);
+    }
+
+    return catalog_word_load(&path[len - n], n);
+}
+
+
 static uint64_t
 catalog_path_hash(uint64_t h, const char *path, size_t len)
 {
@@ -132,7 +146,7 @@ catalog_path_hash(uint64_t h, const char *path, size_t len)
     }
 
     if (i < len) {
-        h = catalog_word_hash(h, catalog_word_load(&path[i], len - i));
+        h = catalog_word_hash(h, catalog_word_tail(path, len, len - i));
     }
 
     return h;
@@ -156,8 +170,6 @@ catalog_table_init(catalog_table_t *t)
     t->any.host.data = "";
     t->any.prefix.data = "\n";
     t->any.prefix.len = 1;
-    t->any.exact.data = "\r";
-    t->any.exact.len = 1;
     t->any.hash = catalog_hash(CATALOG_HASH_INIT, "\n", 1);
 
     return 0;
@@ -194,13 +206,10 @@ catalog_route_t *
 catalog_table_add(catalog_table_t *t, catalog_arena_t *a,
     catalog_route_t *route)
 {
-    int                    rc;
     char                  *key;
-    void                  *found;
     size_t                 len;
     uint64_t               hash;
     unsigned               depth;
-    catalog_str_t         *start;
     catalog_route_t       *other;
     catalog_table_host_t  *th;
 
@@ -215,39 +224,62 @@ catalog_table_add(catalog_table_t *t, catalog_arena_t *a,
         return route;
     }
 
-    start = route->exact ? &th->exact : &th->prefix;
+    hash = catalog_path_hash(th->hash, route->path.data, route->path.len);
 
-    hash = catalog_table_hash(th, route->path.data, route->path.len,
-                              route->exact);
+    other = catalog_map_find2(&t->paths, hash, th->prefix.data,
+                              th->prefix.len, route->path.data,
+                              route->path.len);
 
-    other = catalog_map_find2(&t->paths, hash, start->data, start->len,
-                              route->path.data, route->path.len);
-    if (other) {
+    if (other == NULL) {
+
+        /* a key within one cache line where it fits: a lookup reads it */
+
+        len = th->prefix.len + route->path.len;
+
+        key = (len <= CATALOG_CACHE_LINE)
+              ? catalog_arena_calloc_line(a, len)
+              : catalog_arena_alloc(a, len);
+        if (key == NULL) {
+            return route;
+        }
+
+        memcpy(key, th->prefix.data, th->prefix.len);
+        memcpy(key + th->prefix.len, route->path.data, route->path.len);
+
+        if (catalog_map_insert(&t->paths, hash, key, len, route, NULL) != 0) {
+            return route;
+        }
+
+    } else if (other->exact == route->exact) {
         return other;
+
+    } else if (other->exact) {
+
+        if (other->twin) {
+            return other->twin;
+        }
+
+        other->twin = route;
+
+    } else {
+
+        /* the exact route takes the key, the prefix one hangs on it */
+
+        if (catalog_map_replace(&t->paths, hash, other, route) != 0) {
+            return route;
+        }
+
+        route->twin = other;
     }
 
-    /* a key within one cache line where it fits: a lookup reads all of it */
+    /* an exact route is only ever probed for the whole path */
 
-    len = start->len + route->path.len;
+    if (!route->exact) {
+        depth = catalog_path_depth(route->path.data, route->path.len);
 
-    key = (len <= CATALOG_CACHE_LINE) ? catalog_arena_calloc_line(a, len)
-                                      : catalog_arena_alloc(a, len);
-    if (key == NULL) {
-        return route;
-    }
-
-    memcpy(key, start->data, start->len);
-    memcpy(key + start->len, route->path.data, route->path.len);
-
-    rc = catalog_map_insert(&t->paths, hash, key, len, route, &found);
-    if (rc != 0) {
-        return route;
-    }
-
-    depth = catalog_path_depth(route->path.data, route->path.len);
-
-    if (depth > th->max_depth) {
-        th->max_depth = depth;
+        if (depth > th->max_depth) {
+            th->max_depth = depth;
+        }
     }
 
     th->nroutes++;
@@ -261,7 +293,7 @@ catalog_route_t *
 catalog_table_find(const catalog_table_t *t, const catalog_str_t *host,
     const catalog_str_t *path, int exact)
 {
-    const catalog_str_t         *start;
+    catalog_route_t             *route;
     const catalog_table_host_t  *th;
 
     th = &t->any;
@@ -276,29 +308,19 @@ catalog_table_find(const catalog_table_t *t, const catalog_str_t *host,
         }
     }
 
-    start = exact ? &th->exact : &th->prefix;
+    route = catalog_map_find2(&t->paths,
+                              catalog_path_hash(th->hash, path->data,
+                                                path->len),
+                              th->prefix.data, th->prefix.len, path->data,
+                              path->len);
 
-    return catalog_map_find2(&t->paths,
-                             catalog_table_hash(th, path->data, path->len,
-                                                exact),
-                             start->data, start->len, path->data, path->len);
-}
+    if (route == NULL || route->exact == (unsigned) !!exact) {
+        return route;
+    }
 
+    /* an exact route is in the table whenever there is one */
 
-/*
- * Both keys of a path hash the host's prefix key, then the path; an exact
- * key one byte further.  A lookup computes the prefix hash anyway.
- */
-
-static uint64_t
-catalog_table_hash(const catalog_table_host_t *th, const char *path,
-    size_t len, int exact)
-{
-    uint64_t  h;
-
-    h = catalog_path_hash(th->hash, path, len);
-
-    return exact ? catalog_table_exact_hash(h) : h;
+    return exact ? NULL : route->twin;
 }
 
 
@@ -306,7 +328,7 @@ static catalog_table_host_t *
 catalog_table_host(catalog_table_t *t, catalog_arena_t *a,
     const catalog_str_t *host)
 {
-    char                  *p, *x;
+    char                  *p;
     uint64_t               hash;
     catalog_table_host_t  *th;
 
@@ -322,30 +344,22 @@ catalog_table_host(catalog_table_t *t, catalog_arena_t *a,
     }
 
     th = catalog_arena_calloc(a, sizeof(catalog_table_host_t));
-    p = catalog_arena_alloc(a, 2 * (host->len + 2));
+    p = catalog_arena_alloc(a, host->len + 2);
 
     if (th == NULL || p == NULL) {
         return NULL;
     }
 
-    /* "host\n" and "host\r", each with a '\0' after it */
+    /* "host\n\0" */
 
     memcpy(p, host->data, host->len);
     p[host->len] = '\n';
     p[host->len + 1] = '\0';
 
-    x = p + host->len + 2;
-
-    memcpy(x, host->data, host->len);
-    x[host->len] = '\r';
-    x[host->len + 1] = '\0';
-
     th->host.data = p;
     th->host.len = host->len;
     th->prefix.data = p;
     th->prefix.len = host->len + 1;
-    th->exact.data = x;
-    th->exact.len = host->len + 1;
     th->hash = catalog_hash(CATALOG_HASH_INIT, p, host->len + 1);
 
     if (catalog_map_insert(&t->hosts, hash, p, host->len, th, NULL) != 0) {
@@ -389,7 +403,7 @@ catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
     const char *path, size_t plen, catalog_match_t *m)
 {
     size_t            i, j, len, cut[CATALOG_DEPTH_MAX];
-    uint64_t          h, hx, w, slashes, hash[CATALOG_DEPTH_MAX];
+    uint64_t          h, w, slashes, hash[CATALOG_DEPTH_MAX];
     unsigned          b, n, depth, step;
     catalog_route_t  *route;
 
@@ -417,8 +431,14 @@ catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
 
     for (i = 0; i < len; i += step) {
 
-        step = (len - i < 8) ? (unsigned) (len - i) : 8;
-        w = catalog_word_load(&path[i], step);
+        if (len - i >= 8) {
+            step = 8;
+            w = catalog_word_load(&path[i], 8);
+
+        } else {
+            step = (unsigned) (len - i);
+            w = catalog_word_tail(path, len, step);
+        }
 
         for (slashes = catalog_word_slashes(w);
              slashes && depth < th->max_depth;
@@ -444,20 +464,10 @@ catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
         h = catalog_word_hash(h, w);
     }
 
-    /* the whole path: an exact route first, then a prefix one */
+    /* the whole path: its exact route, else its prefix one */
 
-    hx = catalog_table_exact_hash(h);
-
-    catalog_map_prefetch(&t->paths, h);
-    catalog_map_prefetch(&t->paths, hx);
-
-    route = catalog_map_find2(&t->paths, hx, th->exact.data, th->exact.len,
+    route = catalog_map_find2(&t->paths, h, th->prefix.data, th->prefix.len,
                               path, len);
-    if (route == NULL) {
-        route = catalog_map_find2(&t->paths, h, th->prefix.data,
-                                  th->prefix.len, path, len);
-    }
-
     if (route) {
         m->route = route;
         m->matched = len;
@@ -467,8 +477,7 @@ catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
     /* the longest prefix ending at a segment boundary, "/" last */
 
     while (n--) {
-        route = catalog_map_find2(&t->paths, hash[n], th->prefix.data,
-                                  th->prefix.len, path, cut[n]);
+        route = catalog_table_prefix(t, th, hash[n], path, cut[n]);
         if (route) {
             m->route = route;
             m->matched = cut[n];
@@ -476,10 +485,25 @@ catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
         }
     }
 
-    route = catalog_map_find2(&t->paths, catalog_word_hash(th->hash, '/'),
-                              th->prefix.data, th->prefix.len, "/", 1);
+    route = catalog_table_prefix(t, th, catalog_word_hash(th->hash, '/'),
+                                 "/", 1);
     if (route) {
         m->route = route;
         m->matched = 0;
     }
+}
+
+
+/* the prefix route at a path, if any */
+
+static catalog_route_t *
+catalog_table_prefix(const catalog_table_t *t, const catalog_table_host_t *th,
+    uint64_t hash, const char *path, size_t len)
+{
+    catalog_route_t  *route;
+
+    route = catalog_map_find2(&t->paths, hash, th->prefix.data,
+                              th->prefix.len, path, len);
+
+    return (route && route->exact) ? route->twin : route;
 }

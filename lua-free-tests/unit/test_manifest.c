@@ -477,13 +477,12 @@ test_file_model(void **state)
     assert_int_equal(r->nmethods, 0);
     assert_null(r->methods);
     assert_ptr_equal(r->service, s);
-    assert_int_equal(r->index, 0);
+    assert_null(r->twin);
 
     r = &s->routes[1];
     assert_string_equal(r->path.data, "/ktp");
     assert_int_equal(r->exact, 1);
     assert_int_equal(r->strip_prefix, 0);
-    assert_int_equal(r->index, 1);
 
     assert_int_equal(s->nbackends, 2);
     assert_string_equal(s->backends[0].text.data, "10.10.1.5:8080");
