@@ -56,7 +56,7 @@ ngx_http_catalog_route_handler(ngx_http_request_t *r)
     u_char                        *p;
     catalog_str_t                 *allow;
     catalog_route_t               *route;
-    catalog_state_fn_t             fn;
+    catalog_state_fn_t             fn, *pfn;
     catalog_decision_t            *d;
     ngx_http_catalog_state_ctx_t   sctx;
     ngx_http_catalog_ctx_t        *ctx;
@@ -86,12 +86,19 @@ ngx_http_catalog_route_handler(ngx_http_request_t *r)
     mcf = ngx_http_get_module_main_conf(r, ngx_http_catalog_module);
     d = &ctx->decision;
 
-    ngx_http_catalog_state_fn(r, &fn, &sctx);
+    /* no override anywhere (the usual case): the manifest's state */
+
+    pfn = NULL;
+
+    if (mcf->sh && mcf->sh->nactive) {
+        ngx_http_catalog_state_fn(r, &fn, &sctx);
+        pfn = &fn;
+    }
 
     catalog_decide(mcf->catalog, (char *) r->headers_in.server.data,
                    r->headers_in.server.len, (char *) r->uri.data,
                    r->uri.len, (char *) r->method_name.data,
-                   r->method_name.len, &fn, d);
+                   r->method_name.len, pfn, d);
 
     route = d->match.route;
 
