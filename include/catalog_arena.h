@@ -29,7 +29,7 @@ typedef struct {
     catalog_arena_chunk_t        *chunks;
     char                         *pos;
     char                         *end;
-    size_t                        total;       /* bytes taken from malloc */
+    size_t                        total;       /* bytes of its chunks */
 } catalog_arena_t;
 
 
@@ -44,11 +44,17 @@ int catalog_arena_strdup(catalog_arena_t *a, catalog_str_t *dst,
     const char *src, size_t len);
 
 /*
- * malloc() for blocks of 2 MiB and more that live as long as the catalog
- * (arena chunks, hash tables): aligned and backed by huge pages where the
- * kernel allows; freed with free().
+ * Blocks that live as long as a catalog or a load (arena chunks, hash
+ * tables): mapped from the kernel from 16 KiB on, so that they leave no
+ * hole in malloc's heap when freed, 2 MiB aligned and backed by huge pages
+ * where the kernel allows from 2 MiB on; freed with catalog_free_large()
+ * and the same size.
  */
 void *catalog_alloc_large(size_t size);
+void catalog_free_large(void *p, size_t size);
+
+/* a size rounded up to whole pages */
+size_t catalog_pages_round(size_t size);
 
 
 #endif /* _CATALOG_ARENA_H_INCLUDED_ */

@@ -46,7 +46,8 @@ typedef struct {
     catalog_service_t            *service;     /* named in errors */
 
     catalog_map_t                 seen;        /* ids, routes: this file */
-    catalog_arena_t               tmp;         /* keys of "seen" */
+    catalog_arena_t              *tmp;         /* freed after the load:
+                                                  keys of "seen", the JSON */
 
     size_t                        loclen;
     char                          loc[CATALOG_LOC_LEN];

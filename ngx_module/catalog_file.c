@@ -18,17 +18,20 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <catalog_file.h>
 
 
-static int catalog_file_fail(int fd, char *p, int rc, int err);
+static int catalog_file_fail(int fd, catalog_arena_t *a, char *p, int rc,
+    int err);
 
 
 int
-catalog_file_read(const char *path, size_t max, char **buf, size_t *len)
+catalog_file_read(const char *path, size_t max, catalog_arena_t *a,
+    char **buf, size_t *len)
 {
     int          fd;
     char        *p, *np;
@@ -44,18 +47,18 @@ catalog_file_read(const char *path, size_t max, char **buf, size_t *len)
     }
 
     if (fstat(fd, &st) == -1) {
-        return catalog_file_fail(fd, NULL, -1, errno);
+        return catalog_file_fail(fd, a, NULL, -1, errno);
     }
 
     /* a FIFO or a device could block or never end */
 
     if (!S_ISREG(st.st_mode)) {
-        return catalog_file_fail(fd, NULL, CATALOG_FILE_NOT_REGULAR,
+        return catalog_file_fail(fd, a, NULL, CATALOG_FILE_NOT_REGULAR,
                                  S_ISDIR(st.st_mode) ? EISDIR : EINVAL);
     }
 
     if ((uintmax_t) st.st_size > (uintmax_t) max) {
-        return catalog_file_fail(fd, NULL, CATALOG_FILE_TOO_LARGE, EFBIG);
+        return catalog_file_fail(fd, a, NULL, CATALOG_FILE_TOO_LARGE, EFBIG);
     }
 
     /* at most max bytes and one more, to see that the file is larger */
@@ -67,9 +70,9 @@ catalog_file_read(const char *path, size_t max, char **buf, size_t *len)
     size = ((size_t) st.st_size < cap) ? (size_t) st.st_size + 1 : cap;
     n = 0;
 
-    p = malloc(size);
+    p = a ? catalog_arena_alloc(a, size) : malloc(size);
     if (p == NULL) {
-        return catalog_file_fail(fd, NULL, -1, ENOMEM);
+        return catalog_file_fail(fd, a, NULL, -1, ENOMEM);
     }
 
     for ( ;; ) {
@@ -78,15 +81,25 @@ catalog_file_read(const char *path, size_t max, char **buf, size_t *len)
             /* the file grew while being read */
 
             if (size > max || size == cap) {
-                return catalog_file_fail(fd, p, CATALOG_FILE_TOO_LARGE,
+                return catalog_file_fail(fd, a, p, CATALOG_FILE_TOO_LARGE,
                                          EFBIG);
             }
 
             size = (size <= cap / 2) ? size * 2 : cap;
 
-            np = realloc(p, size);
+            if (a) {
+                np = catalog_arena_alloc(a, size);
+
+                if (np) {
+                    memcpy(np, p, n);
+                }
+
+            } else {
+                np = realloc(p, size);
+            }
+
             if (np == NULL) {
-                return catalog_file_fail(fd, p, -1, ENOMEM);
+                return catalog_file_fail(fd, a, p, -1, ENOMEM);
             }
 
             p = np;
@@ -99,7 +112,7 @@ catalog_file_read(const char *path, size_t max, char **buf, size_t *len)
                 continue;
             }
 
-            return catalog_file_fail(fd, p, -1, errno);
+            return catalog_file_fail(fd, a, p, -1, errno);
         }
 
         if (r == 0) {
@@ -119,9 +132,11 @@ catalog_file_read(const char *path, size_t max, char **buf, size_t *len)
 
 
 static int
-catalog_file_fail(int fd, char *p, int rc, int err)
+catalog_file_fail(int fd, catalog_arena_t *a, char *p, int rc, int err)
 {
-    free(p);
+    if (a == NULL) {
+        free(p);
+    }
     close(fd);
 
     errno = err;

@@ -72,6 +72,11 @@ static int catalog_manifest_status(catalog_manifest_t *m, json_t *obj,
     catalog_service_t *s);
 static int catalog_manifest_commit(catalog_manifest_t *m, const char *buf,
     size_t len);
+static int catalog_manifest_load(catalog_t *cat, const char *name,
+    const char *buf, size_t len, catalog_arena_t *tmp, char *err,
+    size_t errlen);
+static void *catalog_manifest_json_alloc(size_t size);
+static void catalog_manifest_json_free(void *p);
 
 static int catalog_manifest_text(catalog_manifest_t *m, json_t *obj,
     const char *key, unsigned flags, size_t max, catalog_str_t *dst);
@@ -103,25 +108,42 @@ static const char *const  catalog_manifest_service_keys[] = {
 };
 
 
+/*
+ * A manifest's file, its parsed JSON and what reading it needs share one
+ * arena, freed at once at the end: none of it stays in malloc's heap as a
+ * hole (catalog_arena.c says why that matters).  jansson allocates from it
+ * through its allocation functions, set for the parse only and put back
+ * before anything else runs.
+ */
+
+static catalog_arena_t  *catalog_manifest_json_arena;
+
+
 int
 catalog_add_file(catalog_t *cat, const char *path, char *err, size_t errlen)
 {
-    int                  rc;
+    int                  rc, e;
     char                *buf;
     size_t               len;
+    catalog_arena_t      tmp;
     catalog_manifest_t   m;
+
+    catalog_arena_init(&tmp);
 
     /* no size limit, and every failure is "cannot read" */
 
-    if (catalog_file_read(path, SIZE_MAX, &buf, &len) != 0) {
+    if (catalog_file_read(path, SIZE_MAX, &tmp, &buf, &len) != 0) {
+        e = errno;
+        catalog_arena_free(&tmp);
+
         catalog_manifest_init(&m, cat, path, err, errlen);
         return catalog_manifest_error(&m, NULL, "cannot read: %s",
-                                      strerror(errno));
+                                      strerror(e));
     }
 
-    rc = catalog_add_buffer(cat, path, buf, len, err, errlen);
+    rc = catalog_manifest_load(cat, path, buf, len, &tmp, err, errlen);
 
-    free(buf);
+    catalog_arena_free(&tmp);
 
     return rc;
 }
@@ -131,13 +153,34 @@ int
 catalog_add_buffer(catalog_t *cat, const char *name, const char *buf,
     size_t len, char *err, size_t errlen)
 {
+    int              rc;
+    catalog_arena_t  tmp;
+
+    catalog_arena_init(&tmp);
+
+    rc = catalog_manifest_load(cat, name, buf, len, &tmp, err, errlen);
+
+    catalog_arena_free(&tmp);
+
+    return rc;
+}
+
+
+static int
+catalog_manifest_load(catalog_t *cat, const char *name, const char *buf,
+    size_t len, catalog_arena_t *tmp, char *err, size_t errlen)
+{
     int                  rc;
     json_t              *root;
     size_t               skip;
     json_error_t         je;
+    json_free_t          free_fn;
+    json_malloc_t        malloc_fn;
     catalog_manifest_t   m;
 
     catalog_manifest_init(&m, cat, name, err, errlen);
+
+    m.tmp = tmp;
 
     /* a UTF-8 byte order mark, as some editors write, is skipped */
 
@@ -147,9 +190,17 @@ catalog_add_buffer(catalog_t *cat, const char *name, const char *buf,
         skip = 3;
     }
 
+    json_get_alloc_funcs(&malloc_fn, &free_fn);
+
+    catalog_manifest_json_arena = tmp;
+    json_set_alloc_funcs(catalog_manifest_json_alloc,
+                         catalog_manifest_json_free);
+
     root = json_loadb(buf + skip, len - skip, JSON_REJECT_DUPLICATES, &je);
 
     if (root == NULL) {
+        json_set_alloc_funcs(malloc_fn, free_fn);
+
         catalog_manifest_sanitize(m.quoted[0], CATALOG_QUOTE_LEN, je.text,
                                   strlen(je.text), CATALOG_QUOTE_LEN, 0);
 
@@ -158,24 +209,41 @@ catalog_add_buffer(catalog_t *cat, const char *name, const char *buf,
                                       je.line, je.column, m.quoted[0]);
     }
 
-    catalog_arena_init(&m.tmp);
+    rc = -1;
 
     if (catalog_map_init(&m.seen, 64) != 0) {
-        json_decref(root);
-        return catalog_manifest_error(&m, NULL, "out of memory");
-    }
+        catalog_manifest_error(&m, NULL, "out of memory");
 
-    rc = catalog_manifest_parse(&m, root);
+    } else {
+        rc = catalog_manifest_parse(&m, root);
 
-    if (rc == 0) {
-        rc = catalog_manifest_commit(&m, buf, len);
+        if (rc == 0) {
+            rc = catalog_manifest_commit(&m, buf, len);
+        }
+
+        catalog_map_free(&m.seen);
     }
 
     json_decref(root);
-    catalog_map_free(&m.seen);
-    catalog_arena_free(&m.tmp);
+    json_set_alloc_funcs(malloc_fn, free_fn);
 
     return rc;
+}
+
+
+static void *
+catalog_manifest_json_alloc(size_t size)
+{
+    return catalog_arena_alloc(catalog_manifest_json_arena, size);
+}
+
+
+static void
+catalog_manifest_json_free(void *p)
+{
+    /* the arena goes at once */
+
+    (void) p;
 }
 
 
@@ -453,7 +521,7 @@ catalog_manifest_service(catalog_manifest_t *m, json_t *obj, unsigned n)
     s->backend_host = catalog_manifest_empty;
     /* parsed aside, kept only when the service has some of it */
 
-    s->more = catalog_arena_alloc(&m->tmp, sizeof(catalog_service_more_t));
+    s->more = catalog_arena_alloc(m->tmp, sizeof(catalog_service_more_t));
     if (s->more == NULL) {
         return catalog_manifest_error(m, NULL, "out of memory");
     }
@@ -595,7 +663,7 @@ catalog_manifest_service_id(catalog_manifest_t *m, json_t *obj,
 
     /* "s" + id in the map of this manifest */
 
-    key = catalog_arena_alloc(&m->tmp, len + 1);
+    key = catalog_arena_alloc(m->tmp, len + 1);
     if (key == NULL) {
         return catalog_manifest_error(m, NULL, "out of memory");
     }
@@ -665,7 +733,7 @@ catalog_manifest_tags(catalog_manifest_t *m, json_t *obj,
                                       CATALOG_TAGS_MAX);
     }
 
-    s->tags = catalog_arena_calloc(&m->tmp,
+    s->tags = catalog_arena_calloc(m->tmp,
                                    (n ? n : 1) * sizeof(catalog_str_t));
     if (s->tags == NULL) {
         return catalog_manifest_error(m, NULL, "out of memory");

@@ -305,7 +305,7 @@ catalog_manifest_methods(catalog_manifest_t *m, json_t *obj,
         size += sizeof("HEAD, ") - 1;
     }
 
-    a = catalog_arena_alloc(&m->tmp, size + 1);
+    a = catalog_arena_alloc(m->tmp, size + 1);
     if (a == NULL) {
         return catalog_manifest_error(m, NULL, "out of memory");
     }
@@ -363,7 +363,7 @@ catalog_manifest_claim(catalog_manifest_t *m, catalog_route_t *r)
 
     len = 1 + r->host.len + 1 + r->path.len + 2;
 
-    key = catalog_arena_alloc(&m->tmp, len);
+    key = catalog_arena_alloc(m->tmp, len);
     if (key == NULL) {
         return catalog_manifest_error(m, NULL, "out of memory");
     }
@@ -445,7 +445,7 @@ catalog_manifest_backends(catalog_manifest_t *m, json_t *obj,
                                       CATALOG_BACKENDS_MAX);
     }
 
-    s->backends = catalog_arena_calloc(&m->tmp,
+    s->backends = catalog_arena_calloc(m->tmp,
                                        n * sizeof(catalog_backend_t));
     if (s->backends == NULL) {
         return catalog_manifest_error(m, NULL, "out of memory");

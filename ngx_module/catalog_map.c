@@ -41,7 +41,7 @@ catalog_map_init(catalog_map_t *m, size_t hint)
 void
 catalog_map_free(catalog_map_t *m)
 {
-    free(m->entries);
+    catalog_free_large(m->entries, m->size * sizeof(catalog_map_entry_t));
 
     m->entries = NULL;
     m->size = 0;
@@ -200,7 +200,7 @@ catalog_map_grow(catalog_map_t *m)
         entries[j] = *e;
     }
 
-    free(m->entries);
+    catalog_free_large(m->entries, m->size * sizeof(catalog_map_entry_t));
 
     m->entries = entries;
     m->size = size;

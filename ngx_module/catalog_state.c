@@ -452,7 +452,7 @@ catalog_state_read(const char *path, catalog_state_each_pt each, void *ctx,
         err[0] = '\0';
     }
 
-    rc = catalog_file_read(path, CATALOG_STATE_FILE_MAX, &buf, &len);
+    rc = catalog_file_read(path, CATALOG_STATE_FILE_MAX, NULL, &buf, &len);
 
     if (rc == CATALOG_FILE_TOO_LARGE) {
         return catalog_state_error(&sc, "is larger than %d bytes",

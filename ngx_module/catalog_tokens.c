@@ -92,7 +92,8 @@ catalog_tokens_load(catalog_tokens_t *t, const char *path, char *err,
     t->tokens = NULL;
     t->ntokens = 0;
 
-    rc = catalog_file_read(path, CATALOG_TOKENS_FILE_MAX, &buf, &len);
+    rc = catalog_file_read(path, CATALOG_TOKENS_FILE_MAX, NULL, &buf,
+                           &len);
 
     if (rc == CATALOG_FILE_TOO_LARGE) {
         return catalog_tokens_error(path, err, errlen,
