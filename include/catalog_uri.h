@@ -47,6 +47,14 @@ size_t catalog_escape_json(char *dst, const char *src, size_t len);
 
 
 /*
+ * 1 when escaping the path for a request line would change nothing: no
+ * control, space, DEL or non-ASCII byte and none of '"', '#', '%', '<',
+ * '>', '?', '\\', '^', '`', '{', '|', '}', the bytes nginx's proxy module
+ * escapes in a decoded URI (NGX_ESCAPE_URI)
+ */
+int catalog_uri_plain(const char *path, size_t len);
+
+/*
  * Normalises a decoded path as nginx does before routing: merges "//",
  * removes "." and ".." segments.  dst holds len bytes.  Returns the new
  * length, or -1 when the path does not start with '/' or a ".." climbs

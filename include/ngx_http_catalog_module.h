@@ -113,6 +113,7 @@ typedef struct {
     catalog_route_t              *route;
     catalog_decision_t            decision;
     ngx_str_t                     etag;        /* catalog_api */
+    unsigned                      escape:1;    /* r->uri to be checked */
 } ngx_http_catalog_ctx_t;
 
 

@@ -15,6 +15,7 @@
 
 
 static ngx_int_t ngx_http_catalog_route_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_catalog_escape_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_catalog_proxy(ngx_http_request_t *r,
     ngx_http_catalog_ctx_t *ctx, size_t matched);
 static ngx_int_t ngx_http_catalog_redirect(ngx_http_request_t *r,
@@ -45,6 +46,13 @@ ngx_http_catalog_route_init(ngx_conf_t *cf)
     }
 
     *h = ngx_http_catalog_route_handler;
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_PRECONTENT_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_catalog_escape_handler;
 
     return NGX_OK;
 }
@@ -177,12 +185,11 @@ ngx_http_catalog_proxy(ngx_http_request_t *r, ngx_http_catalog_ctx_t *ctx,
     /*
      * The backend gets the normalised path that was matched, never the
      * raw request line: with an unparsed URI nginx would forward
-     * "/a/%2e%2e/b" as sent, although it was routed as "/b".  The proxy
-     * module escapes r->uri again when quoted_uri is set.
+     * "/a/%2e%2e/b" as sent, although it was routed as "/b".
      */
 
     r->valid_unparsed_uri = 0;
-    r->quoted_uri = 1;
+    ctx->escape = 1;
 
     if (ctx->route->strip_prefix) {
 
@@ -206,6 +213,38 @@ ngx_http_catalog_proxy(ngx_http_request_t *r, ngx_http_catalog_ctx_t *ctx,
         }
 
         ngx_http_set_exten(r);
+    }
+
+    return NGX_DECLINED;
+}
+
+
+/*
+ * The proxy module escapes r->uri again when quoted_uri is set, in two
+ * passes and a copy.  nginx sets it when the request line held a '%';
+ * else it is set here, just before the content handler, only when
+ * escaping would change something (rare, and one pass tells): a request
+ * answered in the rewrite phase ("return") pays nothing.  It is never
+ * cleared: "rewrite" escapes its captures by it too.
+ */
+
+static ngx_int_t
+ngx_http_catalog_escape_handler(ngx_http_request_t *r)
+{
+    ngx_http_catalog_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_catalog_module);
+
+    if (ctx == NULL || !ctx->escape) {
+        return NGX_DECLINED;
+    }
+
+    ctx->escape = 0;
+
+    if (!r->quoted_uri
+        && !catalog_uri_plain((char *) r->uri.data, r->uri.len))
+    {
+        r->quoted_uri = 1;
     }
 
     return NGX_DECLINED;

@@ -130,7 +130,9 @@ POST /ktp/ajukan?nik=3171%2F01&q=a+b&empty= len=9 x=42
  "GET /ktp",
  "GET /ktp/?q=1",
  "GET /ktp-el/x?q=1",
- "GET /ktp-el"]
+ "GET /ktp-el",
+ "GET /dukcapil/ktp/caf\xc3\xa9/a<b>?q=<",
+ "GET /dukcapil/ktp/a&b+c=d!\$'()*,:;@~"]
 --- response_body eval
 ["/status/123?x=1&y=2\n",
  "/\n",
@@ -142,7 +144,9 @@ POST /ktp/ajukan?nik=3171%2F01&q=a+b&empty= len=9 x=42
  "/\n",
  "/?q=1\n",
  "/ktp-el/x?q=1\n",
- "/ktp-el\n"]
+ "/ktp-el\n",
+ "/caf%C3%A9/a%3Cb%3E?q=<\n",
+ "/a&b+c=d!\$'()*,:;@~\n"]
 
 
 
@@ -193,7 +197,9 @@ POST /ktp/ajukan?nik=3171%2F01&q=a+b&empty= len=9 x=42
  "GET /x/a;b=c,d~e",
  "GET /x/a%0d%0ab%09c%7f",
  "GET /x/a\"b<c>d{e}|f^g`h\\i",
- "GET /x/plain/path-1_a.b~c?q=%2e%2e&r"]
+ "GET /x/plain/path-1_a.b~c?q=%2e%2e&r",
+ "GET /x/caf\xc3\xa9",
+ "GET /a/%2e%2e/x/a&b+c=d!\$'()*,:;@[]~"]
 --- response_body eval
 ["b2 /b\n",
  "b2 /b/rahasia?x=%2e%2e\n",
@@ -209,7 +215,9 @@ POST /ktp/ajukan?nik=3171%2F01&q=a+b&empty= len=9 x=42
  "b1 /x/a;b=c,d~e\n",
  "b1 /x/a%0D%0Ab%09c%7F\n",
  "b1 /x/a%22b%3Cc%3Ed%7Be%7D%7Cf%5Eg%60h%5Ci\n",
- "b1 /x/plain/path-1_a.b~c?q=%2e%2e&r\n"]
+ "b1 /x/plain/path-1_a.b~c?q=%2e%2e&r\n",
+ "b1 /x/caf%C3%A9\n",
+ "b1 /x/a&b+c=d!\$'()*,:;@[]~\n"]
 
 
 

@@ -672,6 +672,46 @@ rnd(void)
 }
 
 
+/*
+ * catalog_uri_plain() against the set nginx's proxy module escapes in a
+ * decoded URI (NGX_ESCAPE_URI), written out here as that module's bitmap
+ * of 256 bits: a byte the proxy would escape must never pass as plain
+ */
+
+static void
+test_uri_plain_every_byte(void **state)
+{
+    char      path[16];
+    unsigned  c, len, at;
+
+    static const uint32_t  escape[] = {
+        0xffffffff, 0xd000002d, 0x50000000, 0xb8000001,
+        0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff
+    };
+
+    (void) state;
+
+    assert_int_equal(catalog_uri_plain("", 0), 1);
+    assert_int_equal(catalog_uri_plain("/a/b-c_d.e~f", 12), 1);
+    assert_int_equal(catalog_uri_plain("/a&b+c=d!$'()*,:;@[]", 20), 1);
+
+    for (c = 0; c < 256; c++) {
+
+        /* the byte at every place of paths of 1 to 9 bytes */
+
+        for (len = 1; len <= 9; len++) {
+            for (at = 0; at < len; at++) {
+                memset(path, 'a', sizeof(path));
+                path[at] = (char) c;
+
+                assert_int_equal(catalog_uri_plain(path, len),
+                                 !(escape[c >> 5] & (1U << (c & 0x1f))));
+            }
+        }
+    }
+}
+
+
 int
 main(void)
 {
@@ -680,6 +720,7 @@ main(void)
         cmocka_unit_test(test_escape_path_every_byte),
         cmocka_unit_test(test_escape_query_table),
         cmocka_unit_test(test_escape_query_every_byte),
+        cmocka_unit_test(test_uri_plain_every_byte),
         cmocka_unit_test(test_escape_html_table),
         cmocka_unit_test(test_escape_json_table),
         cmocka_unit_test(test_escape_json_round_trip),
