@@ -472,3 +472,43 @@ __DATA__
 --- must_die
 --- error_log eval
 [qr/services\[1\]\.routes\[0\]\.path \(service "two"\): route "\/x" \(prefix, host "layanan\.example\.go\.id"\) is already claimed by service "h\/one" in "\Q$ENV{TEST_NGINX_MANIFEST_DIR}\E\/h\.json" in /m]
+
+
+
+=== TEST 11: resolve takes the methods nginx takes
+# The resolve API answers what the router would do: a method nginx
+# accepts on a request line ("A-Z", "_" and "-", so M-SEARCH) and a route
+# may list is a valid "method" there too; a lower-case or digit one,
+# which nginx refuses with 400, is still a 400.
+--- manifests
+>>> m.json
+{
+  "agency": {"id": "m", "name": "Methods"},
+  "services": [
+    {"id": "upnp", "name": "x", "category": "c",
+     "routes": [{"path": "/p", "methods": ["M-SEARCH", "GET"]}],
+     "backends": ["127.0.0.1:$TEST_NGINX_BACKEND_PORT"]}
+  ]
+}
+--- http_config
+    catalog_manifests $TEST_NGINX_MANIFEST_DIR/*.json;
+--- config
+    location /api/catalog/ {
+        catalog_api;
+    }
+--- request eval
+["GET /api/catalog/resolve?path=/p&method=M-SEARCH",
+ "GET /api/catalog/resolve?path=/p&method=HEAD",
+ "GET /api/catalog/resolve?path=/p&method=X_Y",
+ "GET /api/catalog/resolve?path=/p&method=-",
+ "GET /api/catalog/resolve?path=/p&method=m-search",
+ "GET /api/catalog/resolve?path=/p&method=G3T"]
+--- error_code eval
+[200, 200, 200, 200, 400, 400]
+--- response_body_like eval
+[qr/^\{"path": "\/p", "method": "M-SEARCH", "host": null, "outcome": "proxy", "service": \{"id": "m\/upnp"/,
+ qr/^\{"path": "\/p", "method": "HEAD", "host": null, "outcome": "proxy", /,
+ qr/^\{"path": "\/p", "method": "X_Y", "host": null, "outcome": "method_not_allowed", /,
+ qr/^\{"path": "\/p", "method": "-", "host": null, "outcome": "method_not_allowed", /,
+ qr/^\{"error": \{"code": 400, "message": "invalid \\"method\\": must be an upper-case method name"\}\}$/,
+ qr/^\{"error": \{"code": 400, "message": "invalid \\"method\\": must be an upper-case method name"\}\}$/]
