@@ -275,7 +275,16 @@ catalog_check_path(const char *s, size_t len)
 const char *
 catalog_check_host(const char *s, size_t len)
 {
+    size_t       i;
     const char  *colon;
+
+    /* "http://a.example" is a URL, not a host with a port */
+
+    for (i = 0; i + 3 <= len; i++) {
+        if (memcmp(s + i, "://", 3) == 0) {
+            return "must not have a scheme";
+        }
+    }
 
     colon = memchr(s, ':', len);
 

@@ -370,8 +370,13 @@ ngx_http_catalog_api_resolve(ngx_http_request_t *r,
         mlen = 3;
     }
 
+    /* what nginx takes for a request method: "A-Z", "_" and "-" */
+
     for (i = 0; i < mlen; i++) {
-        if (method[i] < 'A' || method[i] > 'Z' || mlen > 32) {
+        if (((method[i] < 'A' || method[i] > 'Z') && method[i] != '_'
+             && method[i] != '-')
+            || mlen > 32)
+        {
             return ngx_http_catalog_api_error(r, NGX_HTTP_BAD_REQUEST,
                        "invalid \"method\": must be an upper-case method name");
         }

@@ -640,9 +640,12 @@ test_check_host(void **state)
         BAD("a\0", NOT_NAME),
         BAD("a\n", NOT_NAME),
 
-        /* one ":" without "[" is taken for a port, whatever precedes it */
+        /* a URL is named as one; another ":" is taken for a port */
 
-        BAD("http://a", "must not have a port"),
+        BAD("http://a", "must not have a scheme"),
+        BAD("HTTPS://a.example:443", "must not have a scheme"),
+        BAD("a://", "must not have a scheme"),
+        BAD("x:a", "must not have a port"),
     };
 
     (void) state;

@@ -1940,6 +1940,12 @@ test_host_port(void **state)
     expect_error(M_ROUTES("{'path': '/a', 'host': 'a.example:8080'}"),
                  ES(".routes[0].host", "invalid host \"a.example:8080\": "
                     "must not have a port"));
+
+    /* a URL where a host name belongs is named as one */
+
+    expect_error(M_ROUTES("{'path': '/a', 'host': 'https://a.example'}"),
+                 ES(".routes[0].host", "invalid host \"https://a.example\": "
+                    "must not have a scheme"));
 }
 
 
