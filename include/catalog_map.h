@@ -89,6 +89,14 @@ int catalog_map_insert(catalog_map_t *m, uint64_t hash, const char *key,
     size_t len, void *value, void **existing);
 
 /*
+ * Adds key -> value without looking for the key first: the caller knows
+ * it is not there, or tells equal keys apart by their values.  Returns 0,
+ * or -1 when out of memory.
+ */
+int catalog_map_add(catalog_map_t *m, uint64_t hash, const char *key,
+    size_t len, void *value);
+
+/*
  * gives the key of this hash that holds the value "old" the value "value";
  * -1 when there is none
  */

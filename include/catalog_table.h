@@ -9,15 +9,18 @@
 
 
 /*
- * The route table: one hash from "host\npath" to the routes at that path
- * (a host name holds no '\n'); an exact route there takes the key, and
- * the prefix route at the same path, if any, hangs on it as its twin.  A
- * lookup hashes the request path once, segment by segment, and probes at
- * most one key per segment (bounded by the deepest prefix route of the
- * host) and one for the whole path, so its cost depends on the request,
- * never on the number of services.  A key leads straight to its route: at
- * random over a large catalog every pointer followed is a cache miss, and
- * the route and its key are fetched side by side.
+ * The route table: one hash from (host, path) to the routes at that path.
+ * The hash covers the host, the key is the path itself (the route's own
+ * string, no copy), and a route found must belong to the host looked up
+ * (its host string is the table's, compared by address).  An exact route
+ * takes the key of its path; the prefix route at the same path, if any,
+ * hangs on it as its twin.  A lookup hashes the request path once,
+ * segment by segment, and probes at most one key per segment (bounded by
+ * the deepest prefix route of the host) and one for the whole path, so its
+ * cost depends on the request, never on the number of services.  A key
+ * leads straight to its route: at random over a large catalog every
+ * pointer followed is a cache miss, and the route and its path are
+ * fetched side by side.
  */
 
 
@@ -27,9 +30,10 @@
 
 
 typedef struct {
-    catalog_str_t                 host;        /* empty for host-less */
-    catalog_str_t                 prefix;      /* "host\n", the key start */
-    uint64_t                      hash;        /* of the key start */
+    catalog_str_t                 host;        /* empty for host-less;
+                                                  its routes' host */
+    uint64_t                      hash;        /* "host\n": where the hash
+                                                  of a path starts */
     unsigned                      max_depth;   /* segments of the deepest
                                                   prefix route */
     unsigned                      nroutes;
@@ -56,9 +60,10 @@ int catalog_table_init(catalog_table_t *t);
 void catalog_table_free(catalog_table_t *t);
 
 /*
- * Adds a route whose path and host are already normalised.  Returns NULL
- * when added; the route that already claims the same (host, path, match)
- * when there is one; and the route itself when out of memory.
+ * Adds a route whose path and host are already normalised; the route's
+ * host then points at the table's copy of it.  Returns NULL when added;
+ * the route that already claims the same (host, path, match) when there
+ * is one; and the route itself when out of memory.
  */
 catalog_route_t *catalog_table_add(catalog_table_t *t, catalog_arena_t *a,
     catalog_route_t *route);

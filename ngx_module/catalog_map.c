@@ -56,6 +56,33 @@ catalog_map_insert(catalog_map_t *m, uint64_t hash, const char *key,
     size_t                i, mask;
     catalog_map_entry_t  *e;
 
+    mask = m->size - 1;
+
+    for (i = hash & mask; m->size && m->entries[i].key; i = (i + 1) & mask) {
+        e = &m->entries[i];
+
+        if (e->hash == (uint32_t) hash && e->len == len
+            && memcmp(e->key, key, len) == 0)
+        {
+            if (existing) {
+                *existing = e->value;
+            }
+
+            return 1;
+        }
+    }
+
+    return catalog_map_add(m, hash, key, len, value);
+}
+
+
+int
+catalog_map_add(catalog_map_t *m, uint64_t hash, const char *key, size_t len,
+    void *value)
+{
+    size_t                i, mask;
+    catalog_map_entry_t  *e;
+
     /* the slot is hash & mask: tables stay far below 2^32 slots */
 
     if (len > UINT32_MAX) {
@@ -70,23 +97,11 @@ catalog_map_insert(catalog_map_t *m, uint64_t hash, const char *key,
 
     mask = m->size - 1;
 
-    for (i = hash & mask; /* void */ ; i = (i + 1) & mask) {
-        e = &m->entries[i];
-
-        if (e->key == NULL) {
-            break;
-        }
-
-        if (e->hash == (uint32_t) hash && e->len == len
-            && memcmp(e->key, key, len) == 0)
-        {
-            if (existing) {
-                *existing = e->value;
-            }
-
-            return 1;
-        }
+    for (i = hash & mask; m->entries[i].key; i = (i + 1) & mask) {
+        /* void */
     }
+
+    e = &m->entries[i];
 
     e->hash = (uint32_t) hash;
     e->key = key;

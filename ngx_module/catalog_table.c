@@ -24,7 +24,7 @@ static catalog_table_host_t *catalog_table_host(catalog_table_t *t,
 static void catalog_table_match(const catalog_table_t *t,
     const catalog_table_host_t *th, const char *path, size_t plen,
     catalog_match_t *m);
-static catalog_route_t *catalog_table_prefix(const catalog_table_t *t,
+static catalog_route_t *catalog_table_probe(const catalog_table_t *t,
     const catalog_table_host_t *th, uint64_t hash, const char *path,
     size_t len);
 
@@ -168,8 +168,6 @@ catalog_table_init(catalog_table_t *t)
     }
 
     t->any.host.data = "";
-    t->any.prefix.data = "\n";
-    t->any.prefix.len = 1;
     t->any.hash = catalog_hash(CATALOG_HASH_INIT, "\n", 1);
 
     return 0;
@@ -215,7 +213,9 @@ catalog_table_add(catalog_table_t *t, catalog_arena_t *a,
 
     /* the lookup keeps one slot per segment on its stack */
 
-    if (route->path.len > CATALOG_PATH_MAX) {
+    len = route->path.len;
+
+    if (len > CATALOG_PATH_MAX) {
         return route;
     }
 
@@ -224,29 +224,32 @@ catalog_table_add(catalog_table_t *t, catalog_arena_t *a,
         return route;
     }
 
-    hash = catalog_path_hash(th->hash, route->path.data, route->path.len);
+    hash = catalog_path_hash(th->hash, route->path.data, len);
 
-    other = catalog_map_find2(&t->paths, hash, th->prefix.data,
-                              th->prefix.len, route->path.data,
-                              route->path.len);
+    other = catalog_table_probe(t, th, hash, route->path.data, len);
 
     if (other == NULL) {
 
-        /* a key within one cache line where it fits: a lookup reads it */
+        /*
+         * the key is the route's path; copied only when it would cross
+         * a cache line, where a lookup reads it whole
+         */
 
-        len = th->prefix.len + route->path.len;
+        key = (char *) route->path.data;
 
-        key = (len <= CATALOG_CACHE_LINE)
-              ? catalog_arena_calloc_line(a, len)
-              : catalog_arena_alloc(a, len);
-        if (key == NULL) {
-            return route;
+        if (len <= CATALOG_CACHE_LINE
+            && ((uintptr_t) key & (CATALOG_CACHE_LINE - 1)) + len
+               > CATALOG_CACHE_LINE)
+        {
+            key = catalog_arena_calloc_line(a, len);
+            if (key == NULL) {
+                return route;
+            }
+
+            memcpy(key, route->path.data, len);
         }
 
-        memcpy(key, th->prefix.data, th->prefix.len);
-        memcpy(key + th->prefix.len, route->path.data, route->path.len);
-
-        if (catalog_map_insert(&t->paths, hash, key, len, route, NULL) != 0) {
+        if (catalog_map_add(&t->paths, hash, key, len, route) != 0) {
             return route;
         }
 
@@ -272,10 +275,12 @@ catalog_table_add(catalog_table_t *t, catalog_arena_t *a,
         route->twin = other;
     }
 
+    route->host.data = th->host.data;
+
     /* an exact route is only ever probed for the whole path */
 
     if (!route->exact) {
-        depth = catalog_path_depth(route->path.data, route->path.len);
+        depth = catalog_path_depth(route->path.data, len);
 
         if (depth > th->max_depth) {
             th->max_depth = depth;
@@ -308,11 +313,10 @@ catalog_table_find(const catalog_table_t *t, const catalog_str_t *host,
         }
     }
 
-    route = catalog_map_find2(&t->paths,
-                              catalog_path_hash(th->hash, path->data,
-                                                path->len),
-                              th->prefix.data, th->prefix.len, path->data,
-                              path->len);
+    route = catalog_table_probe(t, th,
+                                catalog_path_hash(th->hash, path->data,
+                                                  path->len),
+                                path->data, path->len);
 
     if (route == NULL || route->exact == (unsigned) !!exact) {
         return route;
@@ -344,23 +348,18 @@ catalog_table_host(catalog_table_t *t, catalog_arena_t *a,
     }
 
     th = catalog_arena_calloc(a, sizeof(catalog_table_host_t));
-    p = catalog_arena_alloc(a, host->len + 2);
+    p = catalog_arena_alloc(a, host->len + 1);
 
     if (th == NULL || p == NULL) {
         return NULL;
     }
 
-    /* "host\n\0" */
-
     memcpy(p, host->data, host->len);
-    p[host->len] = '\n';
-    p[host->len + 1] = '\0';
+    p[host->len] = '\0';
 
     th->host.data = p;
     th->host.len = host->len;
-    th->prefix.data = p;
-    th->prefix.len = host->len + 1;
-    th->hash = catalog_hash(CATALOG_HASH_INIT, p, host->len + 1);
+    th->hash = catalog_hash(hash, "\n", 1);
 
     if (catalog_map_insert(&t->hosts, hash, p, host->len, th, NULL) != 0) {
         return NULL;
@@ -466,8 +465,7 @@ catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
 
     /* the whole path: its exact route, else its prefix one */
 
-    route = catalog_map_find2(&t->paths, h, th->prefix.data, th->prefix.len,
-                              path, len);
+    route = catalog_table_probe(t, th, h, path, len);
     if (route) {
         m->route = route;
         m->matched = len;
@@ -477,7 +475,12 @@ catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
     /* the longest prefix ending at a segment boundary, "/" last */
 
     while (n--) {
-        route = catalog_table_prefix(t, th, hash[n], path, cut[n]);
+        route = catalog_table_probe(t, th, hash[n], path, cut[n]);
+
+        if (route && route->exact) {
+            route = route->twin;
+        }
+
         if (route) {
             m->route = route;
             m->matched = cut[n];
@@ -485,8 +488,13 @@ catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
         }
     }
 
-    route = catalog_table_prefix(t, th, catalog_word_hash(th->hash, '/'),
-                                 "/", 1);
+    route = catalog_table_probe(t, th, catalog_word_hash(th->hash, '/'),
+                                "/", 1);
+
+    if (route && route->exact) {
+        route = route->twin;
+    }
+
     if (route) {
         m->route = route;
         m->matched = 0;
@@ -494,16 +502,40 @@ catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
 }
 
 
-/* the prefix route at a path, if any */
+/*
+ * The route of the host at a path, if any: its exact one, if it has one.
+ * The slot was asked for while the path was hashed, and the route is
+ * asked for while its key is compared.
+ */
 
 static catalog_route_t *
-catalog_table_prefix(const catalog_table_t *t, const catalog_table_host_t *th,
+catalog_table_probe(const catalog_table_t *t, const catalog_table_host_t *th,
     uint64_t hash, const char *path, size_t len)
 {
-    catalog_route_t  *route;
+    size_t                      i, mask;
+    catalog_route_t            *route;
+    const catalog_map_entry_t  *e;
 
-    route = catalog_map_find2(&t->paths, hash, th->prefix.data,
-                              th->prefix.len, path, len);
+    mask = t->paths.size - 1;
 
-    return (route && route->exact) ? route->twin : route;
+    for (i = hash & mask; /* void */ ; i = (i + 1) & mask) {
+        e = &t->paths.entries[i];
+
+        if (e->key == NULL) {
+            return NULL;
+        }
+
+        if (e->hash != (uint32_t) hash || e->len != len) {
+            continue;
+        }
+
+        route = e->value;
+        catalog_prefetch(route);
+
+        if (memcmp(e->key, path, len) == 0
+            && route->host.data == th->host.data)
+        {
+            return route;
+        }
+    }
 }
