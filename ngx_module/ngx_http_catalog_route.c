@@ -84,10 +84,17 @@ ngx_http_catalog_route_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
-    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_catalog_ctx_t));
+    /* the decision is filled in whole below */
+
+    ctx = ngx_palloc(r->pool, sizeof(ngx_http_catalog_ctx_t));
     if (ctx == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    ctx->service = NULL;
+    ctx->route = NULL;
+    ngx_str_null(&ctx->etag);
+    ctx->escape = 0;
 
     ngx_http_set_ctx(r, ctx, ngx_http_catalog_module);
 
@@ -110,8 +117,10 @@ ngx_http_catalog_route_handler(ngx_http_request_t *r)
 
     route = d->match.route;
 
-    ngx_http_catalog_zone_count(mcf, route ? route->service : NULL,
-                                catalog_metrics_outcome(d->outcome));
+    if (mcf->sh) {
+        ngx_http_catalog_zone_count(mcf, route ? route->service : NULL,
+                                    catalog_metrics_outcome(d->outcome));
+    }
 
     if (route) {
         ctx->route = route;
