@@ -78,6 +78,9 @@ struct catalog_s {
     catalog_arena_t               lines;       /* services, routes, table
                                                   entries: cache lines,
                                                   one after another */
+    catalog_arena_t               scratch;     /* one manifest's file and
+                                                  JSON while it is read;
+                                                  gone after loading */
 
     catalog_agency_t            **agencies;
     unsigned                      nagencies;

@@ -27,6 +27,8 @@ typedef struct catalog_arena_chunk_s  catalog_arena_chunk_t;
 
 typedef struct {
     catalog_arena_chunk_t        *chunks;
+    catalog_arena_chunk_t        *spare;       /* after a reset: taken
+                                                  again before new ones */
     char                         *pos;
     char                         *end;
     size_t                        total;       /* bytes of its chunks */
@@ -35,6 +37,12 @@ typedef struct {
 
 void catalog_arena_init(catalog_arena_t *a);
 void catalog_arena_free(catalog_arena_t *a);
+
+/*
+ * Forgets everything allocated but keeps the chunks, whose pages are
+ * then already there: a scratch arena used again and again
+ */
+void catalog_arena_reset(catalog_arena_t *a);
 void *catalog_arena_alloc(catalog_arena_t *a, size_t size);
 void *catalog_arena_calloc(catalog_arena_t *a, size_t size);
 

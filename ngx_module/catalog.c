@@ -27,6 +27,7 @@ catalog_create(void)
 
     catalog_arena_init(&cat->arena);
     catalog_arena_init(&cat->lines);
+    catalog_arena_init(&cat->scratch);
 
     if (catalog_map_init(&cat->agency_ids, 16) != 0
         || catalog_table_init(&cat->table) != 0)
@@ -57,6 +58,7 @@ catalog_free(catalog_t *cat)
     free(cat->services);
     catalog_arena_free(&cat->arena);
     catalog_arena_free(&cat->lines);
+    catalog_arena_free(&cat->scratch);
     free(cat);
 }
 

@@ -56,10 +56,16 @@ struct catalog_arena_chunk_s {
 };
 
 
+static catalog_arena_chunk_t *catalog_arena_chunk(catalog_arena_t *a,
+    size_t size);
+static void catalog_arena_unmap(catalog_arena_chunk_t *c);
+
+
 void
 catalog_arena_init(catalog_arena_t *a)
 {
     a->chunks = NULL;
+    a->spare = NULL;
     a->pos = NULL;
     a->end = NULL;
     a->total = 0;
@@ -69,14 +75,39 @@ catalog_arena_init(catalog_arena_t *a)
 void
 catalog_arena_free(catalog_arena_t *a)
 {
+    catalog_arena_unmap(a->chunks);
+    catalog_arena_unmap(a->spare);
+
+    catalog_arena_init(a);
+}
+
+
+void
+catalog_arena_reset(catalog_arena_t *a)
+{
     catalog_arena_chunk_t  *c, *next;
 
     for (c = a->chunks; c; c = next) {
         next = c->next;
-        catalog_free_large(c, c->size);
+        c->next = a->spare;
+        a->spare = c;
     }
 
-    catalog_arena_init(a);
+    a->chunks = NULL;
+    a->pos = NULL;
+    a->end = NULL;
+}
+
+
+static void
+catalog_arena_unmap(catalog_arena_chunk_t *c)
+{
+    catalog_arena_chunk_t  *next;
+
+    for ( /* void */ ; c; c = next) {
+        next = c->next;
+        catalog_free_large(c, c->size);
+    }
 }
 
 
@@ -108,15 +139,10 @@ catalog_arena_alloc(catalog_arena_t *a, size_t size)
 
         /* a big block gets a chunk of its own; the current one stays */
 
-        n = catalog_pages_round(hdr + size);
-
-        c = catalog_alloc_large(n);
+        c = catalog_arena_chunk(a, catalog_pages_round(hdr + size));
         if (c == NULL) {
             return NULL;
         }
-
-        c->size = n;
-        a->total += c->size;
 
         if (a->chunks) {
             c->next = a->chunks->next;
@@ -133,22 +159,47 @@ catalog_arena_alloc(catalog_arena_t *a, size_t size)
     n = (a->total >= 2 * CATALOG_ARENA_LARGE) ? CATALOG_ARENA_LARGE
                                                : CATALOG_ARENA_CHUNK;
 
-    c = catalog_alloc_large(n);
-
+    c = catalog_arena_chunk(a, n);
     if (c == NULL) {
         return NULL;
     }
 
-    c->size = n;
     c->next = a->chunks;
     a->chunks = c;
-    a->total += n;
 
     p = (char *) c + hdr;
     a->pos = p + size;
-    a->end = (char *) c + n;
+    a->end = (char *) c + c->size;
 
     return p;
+}
+
+
+/* a spare chunk of at least size bytes, else a new one */
+
+static catalog_arena_chunk_t *
+catalog_arena_chunk(catalog_arena_t *a, size_t size)
+{
+    catalog_arena_chunk_t  *c, **prev;
+
+    for (prev = &a->spare; *prev; prev = &(*prev)->next) {
+        c = *prev;
+
+        if (c->size >= size) {
+            *prev = c->next;
+            return c;
+        }
+    }
+
+    c = catalog_alloc_large(size);
+    if (c == NULL) {
+        return NULL;
+    }
+
+    c->size = size;
+    a->total += size;
+
+    return c;
 }
 
 

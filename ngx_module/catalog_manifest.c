@@ -73,8 +73,7 @@ static int catalog_manifest_status(catalog_manifest_t *m, json_t *obj,
 static int catalog_manifest_commit(catalog_manifest_t *m, const char *buf,
     size_t len);
 static int catalog_manifest_load(catalog_t *cat, const char *name,
-    const char *buf, size_t len, catalog_arena_t *tmp, char *err,
-    size_t errlen);
+    const char *buf, size_t len, char *err, size_t errlen);
 static void *catalog_manifest_json_alloc(size_t size);
 static void catalog_manifest_json_free(void *p);
 
@@ -109,11 +108,12 @@ static const char *const  catalog_manifest_service_keys[] = {
 
 
 /*
- * A manifest's file, its parsed JSON and what reading it needs share one
- * arena, freed at once at the end: none of it stays in malloc's heap as a
- * hole (catalog_arena.c says why that matters).  jansson allocates from it
- * through its allocation functions, set for the parse only and put back
- * before anything else runs.
+ * A manifest's file, its parsed JSON and what reading it needs come from
+ * the catalog's scratch arena, emptied after each manifest (its pages stay
+ * for the next one) and freed with the catalog's loading: none of it
+ * stays in malloc's heap as a hole (catalog_arena.c says why that
+ * matters).  jansson allocates from it through its allocation functions,
+ * set for the parse only and put back before anything else runs.
  */
 
 static catalog_arena_t  *catalog_manifest_json_arena;
@@ -125,25 +125,22 @@ catalog_add_file(catalog_t *cat, const char *path, char *err, size_t errlen)
     int                  rc, e;
     char                *buf;
     size_t               len;
-    catalog_arena_t      tmp;
     catalog_manifest_t   m;
-
-    catalog_arena_init(&tmp);
 
     /* no size limit, and every failure is "cannot read" */
 
-    if (catalog_file_read(path, SIZE_MAX, &tmp, &buf, &len) != 0) {
+    if (catalog_file_read(path, SIZE_MAX, &cat->scratch, &buf, &len) != 0) {
         e = errno;
-        catalog_arena_free(&tmp);
+        catalog_arena_reset(&cat->scratch);
 
         catalog_manifest_init(&m, cat, path, err, errlen);
         return catalog_manifest_error(&m, NULL, "cannot read: %s",
                                       strerror(e));
     }
 
-    rc = catalog_manifest_load(cat, path, buf, len, &tmp, err, errlen);
+    rc = catalog_manifest_load(cat, path, buf, len, err, errlen);
 
-    catalog_arena_free(&tmp);
+    catalog_arena_reset(&cat->scratch);
 
     return rc;
 }
@@ -153,14 +150,11 @@ int
 catalog_add_buffer(catalog_t *cat, const char *name, const char *buf,
     size_t len, char *err, size_t errlen)
 {
-    int              rc;
-    catalog_arena_t  tmp;
+    int  rc;
 
-    catalog_arena_init(&tmp);
+    rc = catalog_manifest_load(cat, name, buf, len, err, errlen);
 
-    rc = catalog_manifest_load(cat, name, buf, len, &tmp, err, errlen);
-
-    catalog_arena_free(&tmp);
+    catalog_arena_reset(&cat->scratch);
 
     return rc;
 }
@@ -168,7 +162,7 @@ catalog_add_buffer(catalog_t *cat, const char *name, const char *buf,
 
 static int
 catalog_manifest_load(catalog_t *cat, const char *name, const char *buf,
-    size_t len, catalog_arena_t *tmp, char *err, size_t errlen)
+    size_t len, char *err, size_t errlen)
 {
     int                  rc;
     json_t              *root;
@@ -180,7 +174,7 @@ catalog_manifest_load(catalog_t *cat, const char *name, const char *buf,
 
     catalog_manifest_init(&m, cat, name, err, errlen);
 
-    m.tmp = tmp;
+    m.tmp = &cat->scratch;
 
     /* a UTF-8 byte order mark, as some editors write, is skipped */
 
@@ -192,7 +186,7 @@ catalog_manifest_load(catalog_t *cat, const char *name, const char *buf,
 
     json_get_alloc_funcs(&malloc_fn, &free_fn);
 
-    catalog_manifest_json_arena = tmp;
+    catalog_manifest_json_arena = &cat->scratch;
     json_set_alloc_funcs(catalog_manifest_json_alloc,
                          catalog_manifest_json_free);
 
@@ -261,6 +255,7 @@ catalog_finish(catalog_t *cat, char *err, size_t errlen)
 
     /* loading is over */
 
+    catalog_arena_free(&cat->scratch);
     catalog_map_free(&cat->strings);
     catalog_map_free(&cat->backend_lists);
     catalog_map_free(&cat->tag_lists);
