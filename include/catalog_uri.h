@@ -55,6 +55,14 @@ size_t catalog_escape_json(char *dst, const char *src, size_t len);
 int catalog_uri_plain(const char *path, size_t len);
 
 /*
+ * Decodes "%XX" escapes, and '+' as a space when plus is set, into dst
+ * (len bytes at most).  Returns 0, or -1 when a '%' is not followed by
+ * two hex digits.
+ */
+int catalog_uri_decode(const char *src, size_t len, char *dst, size_t *dlen,
+    int plus);
+
+/*
  * Normalises a decoded path as nginx does before routing: merges "//",
  * removes "." and ".." segments.  dst holds len bytes.  Returns the new
  * length, or -1 when the path does not start with '/' or a ".." climbs

@@ -41,6 +41,7 @@
 #include <catalog_check.h>
 #include <catalog_file.h>
 #include <catalog_manifest.h>
+#include <catalog_uri.h>
 
 
 #define CATALOG_QUOTE_MAX          64       /* bytes of an echoed value */
@@ -59,6 +60,8 @@
 
 static void catalog_manifest_init(catalog_manifest_t *m, catalog_t *cat,
     const char *name, char *err, size_t errlen);
+static int catalog_manifest_loop(catalog_manifest_t *m,
+    catalog_service_t *s);
 static int catalog_manifest_by_id(const void *one, const void *two);
 static int catalog_manifest_parse(catalog_manifest_t *m, json_t *root);
 static int catalog_manifest_agency(catalog_manifest_t *m, json_t *obj);
@@ -244,13 +247,9 @@ catalog_manifest_json_free(void *p)
 int
 catalog_finish(catalog_t *cat, char *err, size_t errlen)
 {
-    const char          *to;
-    unsigned             i, j;
+    unsigned             i;
     catalog_str_t       *sk;
-    catalog_match_t      match;
-    catalog_route_t     *r;
     catalog_service_t   *s, *succ;
-    catalog_redirect_t  *rd;
     catalog_manifest_t   m;
 
     /* loading is over */
@@ -289,32 +288,60 @@ catalog_finish(catalog_t *cat, char *err, size_t errlen)
             s->more->successor_service = succ;
         }
 
-        /*
-         * a redirect to a path that the service claims itself would send
-         * the citizen round in circles
-         */
-
-        rd = s->redirect;
-
-        if (rd == NULL || rd->base.data[0] != '/'
-            || catalog_check_path(rd->base.data, rd->base.len))
-        {
-            continue;
+        if (s->redirect && catalog_manifest_loop(&m, s) != 0) {
+            return -1;
         }
+    }
 
-        for (j = 0; j < s->nroutes; j++) {
-            r = &s->routes[j];
+    return 0;
+}
 
-            catalog_lookup(cat, r->host.data, r->host.len, rd->base.data,
-                           rd->base.len, &match);
 
-            if (match.route && match.route->service == s) {
-                to = catalog_manifest_quote(&m, 0, rd->to.data, rd->to.len);
+/*
+ * A redirect to a path that the service claims itself would send the
+ * citizen round in circles.  The target is read as a browser and then
+ * nginx would: "%XX" decoded, "." and ".." segments and "//" folded.
+ */
 
-                return catalog_manifest_error(&m, "redirect.to",
-                           "redirect to \"%s\" leads back to this service",
-                           to);
-            }
+static int
+catalog_manifest_loop(catalog_manifest_t *m, catalog_service_t *s)
+{
+    char                 raw[CATALOG_URL_MAX], path[CATALOG_URL_MAX];
+    long                 plen;
+    size_t               rlen;
+    unsigned             j;
+    catalog_route_t     *r;
+    catalog_match_t      match;
+    catalog_redirect_t  *rd;
+
+    rd = s->redirect;
+
+    if (rd->base.len == 0 || rd->base.data[0] != '/'
+        || rd->base.len > CATALOG_URL_MAX
+        || catalog_uri_decode(rd->base.data, rd->base.len, raw, &rlen, 0)
+           != 0)
+    {
+        return 0;
+    }
+
+    /* a path above the root gets 400 from nginx: no loop */
+
+    plen = catalog_path_normalize(path, raw, rlen);
+    if (plen < 0) {
+        return 0;
+    }
+
+    for (j = 0; j < s->nroutes; j++) {
+        r = &s->routes[j];
+
+        catalog_lookup(m->cat, r->host.data, r->host.len, path, (size_t) plen,
+                       &match);
+
+        if (match.route && match.route->service == s) {
+            return catalog_manifest_error(m, "redirect.to",
+                       "redirect to \"%s\" leads back to this service",
+                       catalog_manifest_quote(m, 0, rd->to.data,
+                                              rd->to.len));
         }
     }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <catalog_query.h>
+#include <catalog_uri.h>
 #include <catalog_index.h>
 
 
@@ -20,8 +21,6 @@ typedef struct {
 } catalog_query_param_t;
 
 
-static int catalog_query_decode(const char *src, size_t len, char *dst,
-    size_t *dlen, int plus);
 static int catalog_query_number(const catalog_str_t *v, unsigned min,
     unsigned max, unsigned *n);
 static int catalog_query_text(const catalog_str_t *v, const char *name,
@@ -117,7 +116,7 @@ catalog_query_parse(catalog_query_t *q, const char *args, size_t len,
             continue;
         }
 
-        if (catalog_query_decode(eq + 1, (size_t) (amp - eq - 1), p, &n, 1)
+        if (catalog_uri_decode(eq + 1, (size_t) (amp - eq - 1), p, &n, 1)
             != 0)
         {
             snprintf(err, errlen, "invalid \"%s\": bad %%-encoding",
@@ -268,7 +267,7 @@ catalog_query_arg(const char *args, size_t len, const char *name, char *dst,
         *dlen = 0;
 
         if (eq < amp
-            && catalog_query_decode(eq + 1, (size_t) (amp - eq - 1), dst,
+            && catalog_uri_decode(eq + 1, (size_t) (amp - eq - 1), dst,
                                     dlen, plus)
                != 0)
         {
@@ -277,53 +276,6 @@ catalog_query_arg(const char *args, size_t len, const char *name, char *dst,
     }
 
     return found;
-}
-
-
-static int
-catalog_query_decode(const char *src, size_t len, char *dst, size_t *dlen,
-    int plus)
-{
-    int          hi, lo;
-    size_t       i, n;
-    const char  *hex = "0123456789abcdef0123456789ABCDEF";
-    const char  *h, *l;
-
-    n = 0;
-
-    for (i = 0; i < len; i++) {
-
-        if (src[i] == '+' && plus) {
-            dst[n++] = ' ';
-            continue;
-        }
-
-        if (src[i] != '%') {
-            dst[n++] = src[i];
-            continue;
-        }
-
-        if (len - i < 3) {
-            return -1;
-        }
-
-        h = memchr(hex, src[i + 1], 32);
-        l = memchr(hex, src[i + 2], 32);
-
-        if (h == NULL || l == NULL) {
-            return -1;
-        }
-
-        hi = (int) ((h - hex) % 16);
-        lo = (int) ((l - hex) % 16);
-
-        dst[n++] = (char) (hi * 16 + lo);
-        i += 2;
-    }
-
-    *dlen = n;
-
-    return 0;
 }
 
 

@@ -380,6 +380,52 @@ catalog_uri_plain(const char *path, size_t len)
 }
 
 
+int
+catalog_uri_decode(const char *src, size_t len, char *dst, size_t *dlen,
+    int plus)
+{
+    int          hi, lo;
+    size_t       i, n;
+    const char  *hex = "0123456789abcdef0123456789ABCDEF";
+    const char  *h, *l;
+
+    n = 0;
+
+    for (i = 0; i < len; i++) {
+
+        if (src[i] == '+' && plus) {
+            dst[n++] = ' ';
+            continue;
+        }
+
+        if (src[i] != '%') {
+            dst[n++] = src[i];
+            continue;
+        }
+
+        if (len - i < 3) {
+            return -1;
+        }
+
+        h = memchr(hex, src[i + 1], 32);
+        l = memchr(hex, src[i + 2], 32);
+
+        if (h == NULL || l == NULL) {
+            return -1;
+        }
+
+        hi = (int) ((h - hex) % 16);
+        lo = (int) ((l - hex) % 16);
+
+        dst[n++] = (char) (hi * 16 + lo);
+        i += 2;
+    }
+
+    *dlen = n;
+
+    return 0;
+}
+
 long
 catalog_path_normalize(char *dst, const char *src, size_t len)
 {

@@ -2845,6 +2845,32 @@ test_redirect_loop(void **state)
                                 "service"));
 
     catalog_free(cat);
+
+    /* read as a browser and nginx would: decoded, dot segments folded */
+
+    cat = unit_load(M_OUT("'redirect': {'to': '/lain/%2E%2e/ktp/x'}"));
+
+    assert_int_equal(catalog_finish(cat, err, sizeof(err)), -1);
+    assert_string_equal(err, ES(".redirect.to", "redirect to "
+                                "\"/lain/%2E%2e/ktp/x\" leads back to this "
+                                "service"));
+
+    catalog_free(cat);
+
+    cat = unit_load(M_OUT("'redirect': {'to': '/./ktp//baru#a'}"));
+
+    assert_int_equal(catalog_finish(cat, err, sizeof(err)), -1);
+    assert_string_equal(err, ES(".redirect.to", "redirect to "
+                                "\"/./ktp//baru#a\" leads back to this "
+                                "service"));
+
+    catalog_free(cat);
+
+    cat = unit_load(M_OUT("'redirect': {'to': '/%6btp'}"));
+
+    assert_int_equal(catalog_finish(cat, err, sizeof(err)), -1);
+
+    catalog_free(cat);
 }
 
 
@@ -2867,7 +2893,13 @@ test_redirect_no_loop(void **state)
                         "'redirect': {'to': '/x/y'}}, "
                         "{'id': 'h', 'name': 'H', 'category': 'c', "
                         "'routes': [{'path': '/h', 'host': 'a.example'}], "
-                        "'redirect': {'to': 'https://a.example/h'}}"));
+                        "'redirect': {'to': 'https://a.example/h'}}, "
+                        "{'id': 'up', 'name': 'U', 'category': 'c', "
+                        "'routes': [{'path': '/up'}], "
+                        "'redirect': {'to': '/up/%2e%2e/ktp/baru'}}, "
+                        "{'id': 'root', 'name': 'R', 'category': 'c', "
+                        "'routes': [{'path': '/r'}], "
+                        "'redirect': {'to': '/r/../../r'}}"));
 
     assert_int_equal(catalog_finish(cat, err, sizeof(err)), 0);
 
