@@ -350,7 +350,8 @@ test_is_method(void **state)
 {
     static const is_case_t  cases[] = {
         Y("GET"), Y("HEAD"), Y("POST"), Y("PURGE"), Y("M-SEARCH"), Y("X"),
-        Y("V2"), Y("0"), Y("!#$%&'*+-.^_`|~"), Y("A.B"),
+        Y("VERSION_CONTROL"), Y("-"), Y("_"),
+        N("V2"), N("0"), N("!#$%&'*+.^`|~"), N("A.B"), N("G!"), N("G~"),
         N(""), N("get"), N("Get"), N("GE T"), N("GET\0"), N("\0"),
         N("G(ET"), N("G\"ET"), N("G,ET"), N("G:ET"), N("G/ET"), N("G@"),
         N("G[]"), N("G{}"), N("G=1"), N("G;"), N("G\\"), N("G\t"),
