@@ -24,6 +24,9 @@ static catalog_table_host_t *catalog_table_host(catalog_table_t *t,
 static void catalog_table_match(const catalog_table_t *t,
     const catalog_table_host_t *th, const char *path, size_t plen,
     catalog_match_t *m);
+static catalog_route_t *catalog_table_prefix(const catalog_table_t *t,
+    const catalog_table_host_t *th, uint64_t hash, const char *path,
+    size_t len);
 static catalog_route_t *catalog_table_probe(const catalog_table_t *t,
     const catalog_table_host_t *th, uint64_t hash, const char *path,
     size_t len);
@@ -475,12 +478,7 @@ catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
     /* the longest prefix ending at a segment boundary, "/" last */
 
     while (n--) {
-        route = catalog_table_probe(t, th, hash[n], path, cut[n]);
-
-        if (route && route->exact) {
-            route = route->twin;
-        }
-
+        route = catalog_table_prefix(t, th, hash[n], path, cut[n]);
         if (route) {
             m->route = route;
             m->matched = cut[n];
@@ -488,17 +486,26 @@ catalog_table_match(const catalog_table_t *t, const catalog_table_host_t *th,
         }
     }
 
-    route = catalog_table_probe(t, th, catalog_word_hash(th->hash, '/'),
-                                "/", 1);
-
-    if (route && route->exact) {
-        route = route->twin;
-    }
-
+    route = catalog_table_prefix(t, th, catalog_word_hash(th->hash, '/'),
+                                 "/", 1);
     if (route) {
         m->route = route;
         m->matched = 0;
     }
+}
+
+
+/* the prefix route of the host at a path, if any */
+
+static catalog_route_t *
+catalog_table_prefix(const catalog_table_t *t, const catalog_table_host_t *th,
+    uint64_t hash, const char *path, size_t len)
+{
+    catalog_route_t  *route;
+
+    route = catalog_table_probe(t, th, hash, path, len);
+
+    return (route && route->exact) ? route->twin : route;
 }
 
 
