@@ -106,9 +106,5 @@ int catalog_map_replace(catalog_map_t *m, uint64_t hash, void *old,
 void *catalog_map_find(const catalog_map_t *m, uint64_t hash,
     const char *key, size_t len);
 
-/* finds the key that is the concatenation "a" + "b" */
-void *catalog_map_find2(const catalog_map_t *m, uint64_t hash,
-    const char *a, size_t alen, const char *b, size_t blen);
-
 
 #endif /* _CATALOG_MAP_H_INCLUDED_ */

@@ -145,14 +145,6 @@ void *
 catalog_map_find(const catalog_map_t *m, uint64_t hash, const char *key,
     size_t len)
 {
-    return catalog_map_find2(m, hash, key, len, NULL, 0);
-}
-
-
-void *
-catalog_map_find2(const catalog_map_t *m, uint64_t hash, const char *a,
-    size_t alen, const char *b, size_t blen)
-{
     size_t                     i, mask;
     const catalog_map_entry_t  *e;
 
@@ -169,16 +161,8 @@ catalog_map_find2(const catalog_map_t *m, uint64_t hash, const char *a,
             return NULL;
         }
 
-        if (e->hash != (uint32_t) hash || e->len != alen + blen) {
-            continue;
-        }
-
-        /* the value is fetched while the key is compared */
-
-        catalog_prefetch(e->value);
-
-        if (memcmp(e->key, a, alen) == 0
-            && (blen == 0 || memcmp(e->key + alen, b, blen) == 0))
+        if (e->hash == (uint32_t) hash && e->len == len
+            && memcmp(e->key, key, len) == 0)
         {
             return e->value;
         }
