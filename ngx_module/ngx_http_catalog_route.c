@@ -117,10 +117,8 @@ ngx_http_catalog_route_handler(ngx_http_request_t *r)
 
     route = d->match.route;
 
-    if (mcf->sh) {
-        ngx_http_catalog_zone_count(mcf, route ? route->service : NULL,
-                                    catalog_metrics_outcome(d->outcome));
-    }
+    ngx_http_catalog_zone_count(mcf, route ? route->service : NULL,
+                                catalog_metrics_outcome(d->outcome));
 
     if (route) {
         ctx->route = route;
