@@ -24,9 +24,12 @@
 # proxies proxy-plain), each ratio is taken against the mean of the two
 # reference runs around it, and the table shows medians over ROUNDS.  The
 # worker's own CPU time per request (from /proc) is shown too: it suffers
-# less from the neighbours.  Also: the search index of the same catalog
-# (search_bench.c), two words.  Before measuring, every variant must answer
-# a sample of paths with 200 and the right body; a wrong answer fails.
+# less from the neighbours.  Also a catalog search with two words: over
+# HTTP (wrk asking the catalog variant's own catalog_api, on a server of
+# its own so that routing's server is unchanged, in every round) and in
+# the index alone (search_bench.c).  Before measuring, every variant must
+# answer a sample of paths with 200 and the right body, and the search
+# its hits; a wrong answer fails.
 #
 #   lua-free-tests/bench/compare.sh MODULE.so [N ...]
 #
@@ -53,6 +56,9 @@ fi
 conns=${CONNS:-32}
 depth=${DEPTH:-1}
 port0=${PORT:-$((18000 + $$ % 150 * 10))}   # 10 ports from there
+search_port=$((port0 + 9))                  # the catalog variant's API
+search_uri="/api/catalog/services?q=layanan+izin"
+
 pin=${PIN:-1}
 nginx=${NGINX_BIN:-/usr/sbin/nginx}
 out=$(mkdir -p "${OUT:-$top/build/bench}" && cd "${OUT:-$top/build/bench}" \
@@ -235,6 +241,14 @@ END
         esac
 
         echo "    }"
+
+        if [ "$v" = catalog ]; then
+            echo "    server {"
+            echo "        listen 127.0.0.1:$search_port;"
+            echo "        location /api/catalog/ { catalog_api; }"
+            echo "    }"
+        fi
+
         echo "}"
     } > "$d/$v.conf"
 }
@@ -307,15 +321,22 @@ memory() {
 # CPU time of a process in ns (the scheduler's count, finer than ticks)
 cpu_ns() { awk '{print $1}' "/proc/$1/schedstat"; }
 
-# one wrk run; appends "variant round rps us_per_req" to $d/rps.txt
+# one wrk run; appends "variant round rps us_per_req" to $d/rps.txt; the
+# variant "search" is the catalog variant's worker asked for a search
 wrk_run() {
-    local d=$1 v=$2 round=$3 raw w c0 c1 reqs rps
+    local d=$1 v=$2 round=$3 raw w c0 c1 reqs rps target
     raw="$d/wrk-$v-$round-$(date +%s%N).txt"
-    w=$(worker_of "$d" "$v")
+    if [ "$v" = search ]; then
+        w=$(worker_of "$d" catalog)
+        target=("http://127.0.0.1:$search_port$search_uri")
+    else
+        w=$(worker_of "$d" "$v")
+        target=(-s "$here/paths.lua" "http://127.0.0.1:$(port_of "$v")"
+                -- "$d/m/paths.txt" "$depth")
+    fi
     c0=$(cpu_ns "$w")
     "${on_others[@]}" wrk -t1 -c"$conns" -d"${secs}s" --timeout 10s \
-        -s "$here/paths.lua" \
-        "http://127.0.0.1:$(port_of "$v")" -- "$d/m/paths.txt" "$depth" > "$raw" 2>&1 \
+        "${target[@]}" > "$raw" 2>&1 \
         || fail "wrk failed against $v: $(cat "$raw")"
     c1=$(cpu_ns "$w")
     if grep -q 'Non-2xx' "$raw"; then
@@ -327,6 +348,15 @@ wrk_run() {
     awk -v v="$v" -v r="$round" -v rps="$rps" -v c=$((c1 - c0)) -v n="$reqs" \
         'BEGIN {printf "%s %s %.0f %.2f\n", v, r, rps, n ? c / n / 1e3 : 0}' \
         >> "$d/rps.txt"
+}
+
+# the number of services the search finds, from the API's "total"
+search_total() {
+    local code
+    code=$(curl -s -o "$1/search.json" -w '%{http_code}' \
+           "http://127.0.0.1:$search_port$search_uri") || code=000
+    [ "$code" = 200 ] || fail "search: $search_uri answered $code"
+    sed -n 's/^{"total": *\([0-9]*\),.*/\1/p' "$1/search.json"
 }
 
 # the right answer for a sample of services, through every variant
@@ -432,7 +462,7 @@ for n in "${sizes[@]}"; do
 
     # warm-up, not counted
     : > "$d/rps.txt"
-    for v in "${variants[@]}"; do
+    for v in "${variants[@]}" search; do
         wrk_run "$d" "$v" 0
     done
     : > "$d/rps.txt"
@@ -447,6 +477,7 @@ for n in "${sizes[@]}"; do
         wrk_run "$d" proxy-plain "$r"
         wrk_run "$d" proxy-catalog "$r"
         wrk_run "$d" proxy-plain "$r"
+        wrk_run "$d" search "$r"
     done
 
     declare -A mm=() mw=()
@@ -456,6 +487,9 @@ for n in "${sizes[@]}"; do
     done
 
     s=$(search "$d")
+    hits=$(search_total "$d")
+    [ "$hits" = "$(echo "$s" | cut -d' ' -f3)" ] \
+        || fail "search: the API found \"$hits\" services, the index $s"
 
     stop_all
 
@@ -488,6 +522,10 @@ for n in "${sizes[@]}"; do
         echo "search index (search_bench.c): built in $1 ms;" \
              "\"layanan izin\": $2 µs per query ($3 hits)"
         echo
+        echo "search over HTTP (\`GET $search_uri\`, the first 20 of" \
+             "$3 as JSON): $(stat_of search "$d" 3) rps," \
+             "$(stat_of search "$d" 4) µs worker CPU per request"
+        echo
     } >> "$results"
 
     set -- ${lt[catalog]}
@@ -497,6 +535,7 @@ for n in "${sizes[@]}"; do
         echo "$n proxy-rps $(ratio_of proxy-catalog proxy-plain "$d")"
         echo "$n proxy-cpu $(ratio_of proxy-catalog proxy-plain "$d" cpu)"
         echo "$n load-ms $1"
+        echo "$n search-rps $(stat_of search "$d" 3)"
         echo "$n worker-mib $(awk -v a="${mw[catalog]%% *}" -v b="$bare_rss" \
                              'BEGIN {print a - b}')"
         echo "$n worker-pss $(awk -v a="${mw[catalog]##* }" \
