@@ -240,6 +240,14 @@ ngx_http_catalog_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 
         ngx_sprintf(shpool->log_ctx, " in catalog zone \"%V\"%Z",
                     &shm_zone->shm.name);
+
+        /*
+         * a full zone is said by its callers, with what to do about it
+         * ("is full ... set catalog_zone size=", "no room to change"),
+         * not by the slab's own "[crit] no memory" besides
+         */
+
+        shpool->log_nomem = 0;
     }
 
     mcf->sh = sh;

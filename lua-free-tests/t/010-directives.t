@@ -487,3 +487,61 @@ invalid number of arguments in "catalog_portal_url" directive
 GET /x
 --- error_code: 503
 --- response_body_like: <a href="https://layanan\.example\.go\.id/">
+
+
+
+=== TEST 28: a plain file name that does not exist fails, like "include"
+--- http_config
+    catalog_manifests $TEST_NGINX_MANIFEST_DIR/none.json;
+--- must_die
+--- error_log
+qr/\[emerg\] .*glob\(\) "\S+\/none\.json" failed \(2: No such file or directory\) in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 29: catalog_balancer twice in one upstream
+--- http_config
+    upstream catalog_backends {
+        catalog_balancer;
+        catalog_balancer;
+    }
+--- must_die
+--- error_log
+qr/"catalog_balancer" directive is duplicate in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 30: a catalog_balancer upstream with a server line, after it
+--- http_config
+    upstream catalog_backends {
+        catalog_balancer;
+        server 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+    }
+--- must_die
+--- error_log
+qr/\[emerg\] .*upstream "catalog_backends" with "catalog_balancer" must not have "server" lines in \S+nginx\.conf:\d+: the backends come from the manifests/
+
+
+
+=== TEST 31: a catalog_balancer upstream with a server line, before it
+--- http_config
+    upstream catalog_backends {
+        server 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+        catalog_balancer;
+    }
+--- must_die
+--- error_log
+upstream "catalog_backends" with "catalog_balancer" must not have "server" lines
+
+
+
+=== TEST 32: catalog_portal_url twice at one level
+--- config
+    location / {
+        catalog_route;
+        catalog_portal_url /a/;
+        catalog_portal_url /b/;
+    }
+--- must_die
+--- error_log
+qr/"catalog_portal_url" directive is duplicate in \S+nginx\.conf:\d+/

@@ -1118,3 +1118,16 @@ for my $rel (@rels) {
  '[{"id": "keimigrasian", "services": 4}, {"id": "kependudukan", "services": 5}, {"id": "perpajakan", "services": 3}]',
  '{"path": "/ktp/x", "method": "GET", "host": null, "outcome": "not_found", "service": null, "route": null}',
  '{"error": {"code": 404, "message": "unknown API path"}}']
+
+
+
+=== TEST 26: catalog_api twice in one location
+--- http_config eval: $::HTTP_CONFIG
+--- config
+    location /api/catalog/ {
+        catalog_api;
+        catalog_api;
+    }
+--- must_die
+--- error_log
+qr/\[emerg\] .*"catalog_api" directive is duplicate in \S+nginx\.conf:\d+/

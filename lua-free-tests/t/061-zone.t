@@ -417,3 +417,81 @@ like(admin('GET', 'services/dukcapil/kk')->{body}, qr/^\{"service": \{"id": "duk
 --- no_error_log
 [error]
 [warn]
+
+
+
+=== TEST 13: reloads that rename services fill the kept zone: the reload fails naming the size, the running catalog serves
+--- manifests eval: ::big(400)
+--- user_files eval: $::TOKENS
+--- http_config eval: "    catalog_zone size=1m;\n" . $::HTTP_CONFIG
+--- config eval: $::CONFIG
+--- timeout: 60
+--- perl
+# the zone keeps every service key it has seen (so that an override
+# outlives a reload); the same 400 services under new ids each round
+my ($round, $ok) = (0, 1);
+while ($ok && $round < 20) {
+    $round++;
+    for my $a (0 .. 3) {
+        write_file(sprintf('manifests/a%04d.json', $a),
+                   "{\"agency\": {\"id\": \"a$a\", \"name\": \"Instansi $a\"}, \"services\": [\n"
+                   . join(",\n", map {
+                         "{\"id\": \"r$round-s$_\", \"name\": \"L\", \"category\": \"c\", "
+                         . "\"routes\": [{\"path\": \"/a$a/s$_\"}], "
+                         . "\"backends\": [\"127.0.0.1:\$TEST_NGINX_BACKEND_PORT\"]}"
+                     } 0 .. 99)
+                   . "\n]}\n");
+    }
+    $ok = nginx_reload(timeout => 20);
+}
+is($ok, 0, "a reload failed (round $round)");
+ok($round > 1, 'the first renaming fits');
+like(error_log_text(),
+     qr/\[emerg\] \d+#\d+: catalog zone "catalog" is full: 400 services, 1048576 bytes; set catalog_zone size=\d+k$/m,
+     'the message names the services, the size and the size to set');
+my $prev = $round - 1;
+is(http_get("/api/catalog/services/a3/r$prev-s99")->{status}, 200,
+   'the catalog of the last good reload is served');
+is(http_get("/api/catalog/services/a3/r$round-s99")->{status}, 404,
+   'the failed one is not');
+is(http_get('/a3/s99/x')->{body}, "b1 /a3/s99/x\n", 'routing goes on');
+--- error_log
+qr/\[emerg\] \d+#\d+: catalog zone "catalog" is full: 400 services, 1048576 bytes; set catalog_zone size=\d+k/
+--- no_error_log
+[crit]
+
+
+
+=== TEST 14: maintenance messages fill a small zone: 500, logged, the changes made before kept
+--- manifests eval: ::big(400)
+--- user_files eval: $::TOKENS
+--- http_config eval: "    catalog_zone size=1m;\n" . $::HTTP_CONFIG
+--- config eval: $::CONFIG
+--- timeout: 60
+--- perl
+# a message takes CATALOG_MESSAGE_BYTES of the zone; the size asked
+# for keeps room for one per eight services, and more fit
+my ($n, $r, $key) = (0);
+SERVICE: for my $a (0 .. 3) {
+    for my $i (0 .. 99) {
+        $key = "a$a/s$i";
+        $r = admin('PUT', "services/$key/status",
+                   body => "{\"status\": \"maintenance\", \"message\": \"Dirawat $key\"}");
+        last SERVICE if $r->{status} != 200;
+        $n++;
+    }
+}
+is($r->{status}, 500, "the PUT after $n answers 500");
+is($r->{body}, '{"error": {"code": 500, "message": "the change could not be stored"}}',
+   'and says why');
+ok($n >= 400 / 8 + 16, "$n messages fit, at least the room kept for them");
+is(http_get("/$key")->{status}, 200, "$key is not in maintenance");
+my $p = http_get('/a0/s0');
+is($p->{status}, 503, 'the first change holds');
+like($p->{body}, qr/<p class="msg">Dirawat a0\/s0<\/p>/, 'with its message');
+is(admin('PUT', "services/$key/status", body => '{"status": "maintenance"}')->{status}, 200,
+   'maintenance without a message needs no room');
+--- error_log
+qr/\[error\] .*catalog: no room in the zone to change "a\d+\/s\d+"/
+--- no_error_log
+[crit]

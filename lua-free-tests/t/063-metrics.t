@@ -424,3 +424,25 @@ qr/\[emerg\] .*"catalog_metrics": invalid parameter "services", expected "per_se
 --- must_die
 --- error_log
 qr/\[emerg\] .*invalid number of arguments in "catalog_status" directive in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 9: catalog_status twice in one location
+--- http_config
+    catalog_manifests $TEST_NGINX_MANIFEST_DIR/*.json;
+--- config
+    location = /s { catalog_status; catalog_status; }
+--- must_die
+--- error_log
+qr/\[emerg\] .*"catalog_status" directive is duplicate in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 10: catalog_metrics twice in one location
+--- http_config
+    catalog_manifests $TEST_NGINX_MANIFEST_DIR/*.json;
+--- config
+    location = /m { catalog_metrics; catalog_metrics per_service; }
+--- must_die
+--- error_log
+qr/\[emerg\] .*"catalog_metrics" directive is duplicate in \S+nginx\.conf:\d+/

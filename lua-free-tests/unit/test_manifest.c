@@ -2311,6 +2311,28 @@ test_backend_host_invalid(void **state)
 }
 
 
+/*
+ * a name of 253 bytes and its trailing dot passes the host name check,
+ * but is one byte more than a Host header made of it may hold
+ */
+
+static void
+test_backend_host_too_long(void **state)
+{
+    const char  *host;
+
+    (void) state;
+
+    host = fmt("%s.%s.%s.%s.", rep("a", 63), rep("b", 63), rep("c", 63),
+               rep("d", 61));
+
+    assert_int_equal(strlen(host), 254);
+
+    expect_error(fmt(M_OUT("'backends': ['%s:8080']"), host),
+                 ES(".backends[0]", "host is too long"));
+}
+
+
 static void
 test_backend_spaces(void **state)
 {
@@ -3327,6 +3349,7 @@ main(void)
         cmocka_unit_test(test_backend_path),
         cmocka_unit_test(test_backend_no_host),
         cmocka_unit_test(test_backend_host_invalid),
+        cmocka_unit_test(test_backend_host_too_long),
         cmocka_unit_test(test_backend_spaces),
         cmocka_unit_test(test_backend_ipv6_brackets),
         cmocka_unit_test(test_backend_ipv6_invalid),

@@ -24,7 +24,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1114,6 +1116,112 @@ test_state_unwritable_dir(void **state)
 }
 
 
+/*
+ * Errors after the open: a write cut short by the file size limit (the
+ * tmp file goes), and a directory that cannot be opened for its fsync
+ * (write and search only: the file is in place, and the caller says the
+ * change is in force but not on disk).  Each in a child, as "nobody"
+ * when run as root.
+ */
+
+static void
+test_state_write_late_errors(void **state)
+{
+    int                     status;
+    char                    err[CATALOG_ERROR_LEN];
+    char                   *dir;
+    pid_t                   pid;
+    struct rlimit           rl;
+    catalog_override_t      o;
+    catalog_state_entry_t   e;
+
+    (void) state;
+
+    dir = tmpdir();
+    assert_int_equal(mkdir(path_in(dir, "wx"), 0777), 0);
+    assert_int_equal(chmod(path_in(dir, "wx"), 0333), 0);
+    assert_int_equal(chmod(dir, 0777), 0);
+
+    override(&o, CATALOG_STATUS_MAINTENANCE, "x", 0, 1796000000, "ops");
+    e.key = "a/b";
+    e.key_len = 3;
+    e.override = &o;
+
+    pid = fork();
+    assert_true(pid != -1);
+
+    if (pid == 0) {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) {
+            _exit(3);
+        }
+
+        /* writes past 16 bytes fail with EFBIG instead of a signal */
+
+        signal(SIGXFSZ, SIG_IGN);
+        rl.rlim_cur = 16;
+        rl.rlim_max = 16;
+
+        if (setrlimit(RLIMIT_FSIZE, &rl) != 0
+            || catalog_state_write(path_in(dir, "s.json"), &e, 1, err,
+                                   sizeof(err))
+               != -1
+            || strcmp(err, fmt("state file \"%s\": cannot write "
+                               "\"%s.tmp\": File too large",
+                               path_in(dir, "s.json"),
+                               path_in(dir, "s.json")))
+               != 0)
+        {
+            fprintf(stderr, "%s\n", err);
+            _exit(1);
+        }
+
+        _exit(0);
+    }
+
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+
+    assert_false(exists(path_in(dir, "s.json")));
+    assert_false(exists(path_in(dir, "s.json.tmp")));
+
+    pid = fork();
+    assert_true(pid != -1);
+
+    if (pid == 0) {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) {
+            _exit(3);
+        }
+
+        if (catalog_state_write(path_in(dir, "wx/s.json"), &e, 1, err,
+                                sizeof(err))
+            != -1
+            || strcmp(err, fmt("state file \"%s\": cannot open directory "
+                               "\"%s\": Permission denied",
+                               path_in(dir, "wx/s.json"),
+                               path_in(dir, "wx")))
+               != 0)
+        {
+            fprintf(stderr, "%s\n", err);
+            _exit(1);
+        }
+
+        _exit(0);
+    }
+
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+
+    assert_int_equal(chmod(path_in(dir, "wx"), 0700), 0);
+    assert_true(exists(path_in(dir, "wx/s.json")));
+    assert_false(exists(path_in(dir, "wx/s.json.tmp")));
+
+    cleanup(dir);
+    free(dir);
+}
+
+
 static void
 test_state_write_invalid(void **state)
 {
@@ -1292,6 +1400,7 @@ main(void)
         cmocka_unit_test(test_state_active_plain),
         cmocka_unit_test(test_state_write_errors),
         cmocka_unit_test(test_state_unwritable_dir),
+        cmocka_unit_test(test_state_write_late_errors),
         cmocka_unit_test(test_state_write_invalid),
         cmocka_unit_test(test_state_error_buffer),
         cmocka_unit_test(test_state_hostile_mutations),
