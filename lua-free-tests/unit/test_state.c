@@ -56,6 +56,16 @@ typedef struct {
 } skip_case_t;
 
 
+/* a state file write that must fail, and the error it must give */
+
+typedef struct {
+    const char                   *path;
+    const char                   *expect;
+    catalog_state_entry_t        *entry;
+    rlim_t                        fsize;     /* 0: no limit */
+} write_fails_t;
+
+
 static int collect(void *ctx, const char *key, size_t key_len,
     const catalog_override_t *o);
 static void override(catalog_override_t *o, catalog_status_e status,
@@ -70,6 +80,8 @@ static int exists(const char *path);
 static void cleanup(const char *dir);
 static const char *fmt(const char *f, ...);
 static void expect_damaged(const char *path, const char *msg);
+static int write_fails(write_fails_t *w);
+static void expect_write_fails(write_fails_t *w);
 
 
 /* helpers */
@@ -977,6 +989,66 @@ test_state_active_plain(void **state)
 /* writing errors */
 
 
+/*
+ * A write that must fail, run in a child: as "nobody" when the tests run
+ * as root (root writes anywhere), under a file size limit when one is
+ * given.  The child's exit status says what went wrong.
+ */
+
+static int
+write_fails(write_fails_t *w)
+{
+    char           err[CATALOG_ERROR_LEN];
+    struct rlimit  rl;
+
+    if (w->fsize) {
+        /* a write past the limit fails with EFBIG instead of a signal */
+
+        signal(SIGXFSZ, SIG_IGN);
+        rl.rlim_cur = w->fsize;
+        rl.rlim_max = w->fsize;
+
+        if (setrlimit(RLIMIT_FSIZE, &rl) != 0) {
+            return 4;
+        }
+    }
+
+    if (catalog_state_write(w->path, w->entry, 1, err, sizeof(err)) != -1) {
+        return 1;
+    }
+
+    if (strcmp(err, w->expect) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+
+    return 0;
+}
+
+
+static void
+expect_write_fails(write_fails_t *w)
+{
+    int    status;
+    pid_t  pid;
+
+    pid = fork();
+    assert_true(pid != -1);
+
+    if (pid == 0) {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) {
+            _exit(3);
+        }
+
+        _exit(write_fails(w));
+    }
+
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+
 static void
 test_state_write_errors(void **state)
 {
@@ -1059,10 +1131,8 @@ test_state_write_errors(void **state)
 static void
 test_state_unwritable_dir(void **state)
 {
-    int                     status;
-    char                    err[CATALOG_ERROR_LEN];
     char                   *dir;
-    pid_t                   pid;
+    write_fails_t           w;
     catalog_override_t      o;
     catalog_state_entry_t   e;
 
@@ -1076,38 +1146,13 @@ test_state_unwritable_dir(void **state)
     e.key_len = 3;
     e.override = &o;
 
-    /* root writes anywhere: the write runs as "nobody" then */
+    w.path = path_in(dir, "s.json");
+    w.expect = fmt("state file \"%s\": cannot open \"%s.tmp\": "
+                   "Permission denied", w.path, w.path);
+    w.entry = &e;
+    w.fsize = 0;
 
-    pid = fork();
-    assert_true(pid != -1);
-
-    if (pid == 0) {
-        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) {
-            _exit(3);
-        }
-
-        if (catalog_state_write(path_in(dir, "s.json"), &e, 1, err,
-                                sizeof(err))
-            != -1)
-        {
-            _exit(1);
-        }
-
-        if (strcmp(err, fmt("state file \"%s\": cannot open \"%s.tmp\": "
-                            "Permission denied", path_in(dir, "s.json"),
-                            path_in(dir, "s.json")))
-            != 0)
-        {
-            fprintf(stderr, "%s\n", err);
-            _exit(2);
-        }
-
-        _exit(0);
-    }
-
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
+    expect_write_fails(&w);
 
     assert_false(exists(path_in(dir, "s.json")));
 
@@ -1120,98 +1165,46 @@ test_state_unwritable_dir(void **state)
  * Errors after the open: a write cut short by the file size limit (the
  * tmp file goes), and a directory that cannot be opened for its fsync
  * (write and search only: the file is in place, and the caller says the
- * change is in force but not on disk).  Each in a child, as "nobody"
- * when run as root.
+ * change is in force but not on disk).
  */
 
 static void
 test_state_write_late_errors(void **state)
 {
-    int                     status;
-    char                    err[CATALOG_ERROR_LEN];
     char                   *dir;
-    pid_t                   pid;
-    struct rlimit           rl;
+    write_fails_t           w;
     catalog_override_t      o;
     catalog_state_entry_t   e;
 
     (void) state;
 
     dir = tmpdir();
+    assert_int_equal(chmod(dir, 0777), 0);
     assert_int_equal(mkdir(path_in(dir, "wx"), 0777), 0);
     assert_int_equal(chmod(path_in(dir, "wx"), 0333), 0);
-    assert_int_equal(chmod(dir, 0777), 0);
 
     override(&o, CATALOG_STATUS_MAINTENANCE, "x", 0, 1796000000, "ops");
     e.key = "a/b";
     e.key_len = 3;
     e.override = &o;
 
-    pid = fork();
-    assert_true(pid != -1);
+    w.path = path_in(dir, "s.json");
+    w.expect = fmt("state file \"%s\": cannot write \"%s.tmp\": "
+                   "File too large", w.path, w.path);
+    w.entry = &e;
+    w.fsize = 16;
 
-    if (pid == 0) {
-        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) {
-            _exit(3);
-        }
-
-        /* writes past 16 bytes fail with EFBIG instead of a signal */
-
-        signal(SIGXFSZ, SIG_IGN);
-        rl.rlim_cur = 16;
-        rl.rlim_max = 16;
-
-        if (setrlimit(RLIMIT_FSIZE, &rl) != 0
-            || catalog_state_write(path_in(dir, "s.json"), &e, 1, err,
-                                   sizeof(err))
-               != -1
-            || strcmp(err, fmt("state file \"%s\": cannot write "
-                               "\"%s.tmp\": File too large",
-                               path_in(dir, "s.json"),
-                               path_in(dir, "s.json")))
-               != 0)
-        {
-            fprintf(stderr, "%s\n", err);
-            _exit(1);
-        }
-
-        _exit(0);
-    }
-
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
+    expect_write_fails(&w);
 
     assert_false(exists(path_in(dir, "s.json")));
     assert_false(exists(path_in(dir, "s.json.tmp")));
 
-    pid = fork();
-    assert_true(pid != -1);
+    w.path = path_in(dir, "wx/s.json");
+    w.expect = fmt("state file \"%s\": cannot open directory \"%s\": "
+                   "Permission denied", w.path, path_in(dir, "wx"));
+    w.fsize = 0;
 
-    if (pid == 0) {
-        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) {
-            _exit(3);
-        }
-
-        if (catalog_state_write(path_in(dir, "wx/s.json"), &e, 1, err,
-                                sizeof(err))
-            != -1
-            || strcmp(err, fmt("state file \"%s\": cannot open directory "
-                               "\"%s\": Permission denied",
-                               path_in(dir, "wx/s.json"),
-                               path_in(dir, "wx")))
-               != 0)
-        {
-            fprintf(stderr, "%s\n", err);
-            _exit(1);
-        }
-
-        _exit(0);
-    }
-
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
+    expect_write_fails(&w);
 
     assert_int_equal(chmod(path_in(dir, "wx"), 0700), 0);
     assert_true(exists(path_in(dir, "wx/s.json")));
