@@ -26,8 +26,9 @@
 # worker's own CPU time per request (from /proc) is shown too: it suffers
 # less from the neighbours.  Also a catalog search with two words: over
 # HTTP (wrk asking the catalog variant's own catalog_api, on a server of
-# its own so that routing's server is unchanged, in every round) and in
-# the index alone (search_bench.c).  Before measuring, every variant must
+# its own so that routing's server is unchanged, after the routing rounds
+# and their memory figures, then the worker's memory again) and in the
+# index alone (search_bench.c).  Before measuring, every variant must
 # answer a sample of paths with 200 and the right body, and the search
 # its hits; a wrong answer fails.
 #
@@ -462,7 +463,7 @@ for n in "${sizes[@]}"; do
 
     # warm-up, not counted
     : > "$d/rps.txt"
-    for v in "${variants[@]}" search; do
+    for v in "${variants[@]}"; do
         wrk_run "$d" "$v" 0
     done
     : > "$d/rps.txt"
@@ -477,7 +478,6 @@ for n in "${sizes[@]}"; do
         wrk_run "$d" proxy-plain "$r"
         wrk_run "$d" proxy-catalog "$r"
         wrk_run "$d" proxy-plain "$r"
-        wrk_run "$d" search "$r"
     done
 
     declare -A mm=() mw=()
@@ -485,6 +485,15 @@ for n in "${sizes[@]}"; do
         mm[$v]=$(memory "$(cat "$d/$v.pid")")
         mw[$v]=$(memory "$(worker_of "$d" "$v")")
     done
+
+    # the searches last: their memory is not routing's (a search reads
+    # the index and the services it ranks, pages the worker shares with
+    # the master until then)
+    for ((r = 0; r <= rounds; r++)); do
+        wrk_run "$d" search "$r"
+    done
+    sed -i '/^search 0 /d' "$d/rps.txt"    # the warm-up
+    ms=$(memory "$(worker_of "$d" catalog)")
 
     s=$(search "$d")
     hits=$(search_total "$d")
@@ -524,7 +533,8 @@ for n in "${sizes[@]}"; do
         echo
         echo "search over HTTP (\`GET $search_uri\`, the first 20 of" \
              "$3 as JSON): $(stat_of search "$d" 3) rps," \
-             "$(stat_of search "$d" 4) µs worker CPU per request"
+             "$(stat_of search "$d" 4) µs worker CPU per request;" \
+             "the catalog worker's RSS / PSS then $(echo "$ms" | sed 's| | / |') MiB"
         echo
     } >> "$results"
 
