@@ -27,7 +27,8 @@ SRCS       := $(wildcard ngx_module/*.c) $(wildcard include/*.h) config
 # Debian packages the build, the demo and the tests need
 DEB_BUILD  := nginx nginx-dev libhiredis-dev libjansson-dev gcc make
 DEB_TEST   := libcmocka-dev libtest-base-perl libwww-perl libjson-perl \
-              curl openssl chromium fonts-dejavu-core prometheus
+              curl openssl chromium fonts-dejavu-core prometheus \
+              redis-server
 # the benchmark: wrk, the Lua module of its OpenResty-style peer, time,
 # valgrind (instructions per request)
 DEB_BENCH  := wrk libnginx-mod-http-lua time valgrind
@@ -56,6 +57,9 @@ deps:
 	@missing=$$(for p in $(DEB_BUILD) $(DEB_TEST) $(DEB_BENCH); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 	        | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$(DEB_TEST)" ] && ! command -v npm > /dev/null; then \
+	    missing="$$missing nodejs npm"; \
+	fi; \
 	if [ -n "$$missing" ]; then \
 	    echo "installing:" $$missing; \
 	    $(SUDO) apt-get update -qq \

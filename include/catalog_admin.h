@@ -49,7 +49,7 @@ typedef struct {
 typedef struct {
     catalog_status_e              status;      /* active or maintenance */
     int64_t                       until;       /* unix time; 0: none */
-    int64_t                       updated_at;  /* unix time */
+    int64_t                       updated_at;  /* ms since the epoch */
     size_t                        message_len;
     size_t                        updated_by_len;
     char                          message[CATALOG_MESSAGE_BYTES];
@@ -100,6 +100,14 @@ int catalog_admin_body(const char *buf, size_t len, int64_t now,
  */
 int64_t catalog_time_parse(const char *s, size_t len);
 size_t catalog_time_format(int64_t t, char *buf);
+
+/*
+ * The same to the millisecond: parse keeps the first three digits of a
+ * fraction (truncated), -1 when invalid; format writes
+ * "2026-12-01T01:00:00.123Z", always with the three digits.
+ */
+int64_t catalog_time_parse_ms(const char *s, size_t len);
+size_t catalog_time_format_ms(int64_t ms, char *buf);
 
 /*
  * The state file: every override, written to PATH.tmp, fsync'ed and

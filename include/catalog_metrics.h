@@ -46,7 +46,7 @@ typedef struct {
 } catalog_stats_t;
 
 
-/* Redis as the status reports it; nothing but "configured" yet */
+/* Redis as the status reports it, and the fleet seen through it */
 
 typedef struct {
     unsigned                      configured:1;
@@ -56,6 +56,9 @@ typedef struct {
     uint64_t                      version;
     uint64_t                      reconnects;
     uint64_t                      errors;
+    unsigned                      fleet_nodes;
+    unsigned                      fleet_drift:1;
+    catalog_str_t                 fleet;       /* the "fleet" JSON */
 } catalog_redis_report_t;
 
 

@@ -65,6 +65,7 @@ typedef struct {
 
 
 typedef struct ngx_http_catalog_slot_s  ngx_http_catalog_slot_t;
+typedef struct ngx_http_catalog_redis_conf_s  ngx_http_catalog_redis_conf_t;
 typedef struct ngx_http_catalog_sh_s  ngx_http_catalog_sh_t;
 
 
@@ -92,6 +93,8 @@ typedef struct {
 
     catalog_tokens_t             *tokens;      /* catalog_admin_tokens */
     ngx_str_t                     state_file;
+
+    ngx_http_catalog_redis_conf_t *redis;      /* catalog_redis */
 } ngx_http_catalog_main_conf_t;
 
 

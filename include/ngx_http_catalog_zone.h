@@ -15,6 +15,7 @@
 #include <ngx_http_catalog_module.h>
 #include <catalog_admin.h>
 #include <catalog_metrics.h>
+#include <catalog_redis.h>
 
 
 struct ngx_http_catalog_slot_s {
@@ -24,7 +25,8 @@ struct ngx_http_catalog_slot_s {
     ngx_uint_t                    active;      /* an override is set */
     ngx_uint_t                    status;      /* catalog_status_e */
     int64_t                       until;
-    int64_t                       updated_at;
+    int64_t                       updated_at;  /* ms, of the last change:
+                                                  set or cleared; 0: none */
     u_char                       *message;     /* CATALOG_MESSAGE_BYTES */
     size_t                        message_len;
     size_t                        updated_by_len;
@@ -33,8 +35,41 @@ struct ngx_http_catalog_slot_s {
 };
 
 
+/*
+ * Local changes for the Redis owner to send: the indexes of their slots,
+ * a ring written under the slab mutex; "in" counts every one written
+ */
+
+#define NGX_HTTP_CATALOG_PENDING  1024
+
+
+/* Redis as the owner worker sees it, for the status and metrics */
+
+typedef struct {
+    ngx_atomic_t                  owner;       /* pid, or 0 */
+    ngx_atomic_t                  lease;       /* ngx_current_msec, until */
+    ngx_atomic_t                  connected;
+    int64_t                       since;       /* s: connected or not */
+    int64_t                       last_sync;   /* s */
+    ngx_atomic_t                  version;     /* status:version seen */
+    ngx_atomic_t                  connections; /* made */
+    ngx_atomic_t                  errors;
+
+    ngx_atomic_t                  pending_in;
+    ngx_uint_t                    pending[NGX_HTTP_CATALOG_PENDING];
+
+    ngx_atomic_t                  fleet_seq;   /* odd while written */
+    ngx_uint_t                    fleet_nodes;
+    ngx_uint_t                    fleet_drift;
+    size_t                        fleet_len;
+    u_char                       *fleet;       /* the "fleet" JSON */
+    size_t                        fleet_size;
+} ngx_http_catalog_redis_sh_t;
+
+
 struct ngx_http_catalog_sh_s {
     ngx_atomic_t                  generation;  /* changes: the ETag */
+    ngx_http_catalog_redis_sh_t   redis;
     int64_t                       next_expiry; /* earliest "until" ahead */
     ngx_uint_t                    capacity;    /* slots, a power of two */
     ngx_uint_t                    used;
@@ -74,9 +109,36 @@ ngx_int_t ngx_http_catalog_zone_add(ngx_conf_t *cf,
 ngx_int_t ngx_http_catalog_zone_get(ngx_http_catalog_main_conf_t *mcf,
     const catalog_service_t *s, catalog_override_t *o);
 
-/* sets (o) or clears (NULL) an override; every worker sees it at once */
-ngx_int_t ngx_http_catalog_zone_set(ngx_http_catalog_main_conf_t *mcf,
-    const catalog_service_t *s, const catalog_override_t *o);
+/*
+ * A change through the admin API: sets (o) or clears (NULL) an override
+ * at now, or just after the last change if that is later; every worker
+ * sees it at once, and the Redis owner is told to send it
+ */
+ngx_int_t ngx_http_catalog_zone_change(ngx_http_catalog_main_conf_t *mcf,
+    const catalog_service_t *s, catalog_override_t *o, const char *by,
+    size_t by_len);
+
+/*
+ * A value from elsewhere (Redis, the state file): taken only when newer
+ * than the last change (catalog_redis_newer()); 1 taken, 0 not, or
+ * NGX_ERROR when the zone has no room
+ */
+ngx_int_t ngx_http_catalog_zone_merge(ngx_http_catalog_main_conf_t *mcf,
+    const catalog_service_t *s, const catalog_redis_value_t *v);
+
+/* the last change of a service, set or cleared: 1 and *v, or 0 */
+ngx_int_t ngx_http_catalog_zone_last(ngx_http_catalog_main_conf_t *mcf,
+    const catalog_service_t *s, catalog_redis_value_t *v);
+
+/* the service key of slot i, for the pending ring */
+ngx_int_t ngx_http_catalog_zone_slot_key(ngx_http_catalog_main_conf_t *mcf,
+    ngx_uint_t i, catalog_str_t *key);
+
+/* writes catalog_state_file now (a blocking write), if it is set */
+ngx_int_t ngx_http_catalog_zone_save(ngx_http_catalog_main_conf_t *mcf,
+    ngx_pool_t *pool, ngx_log_t *log);
+
+int64_t ngx_http_catalog_now_ms(void);
 
 ngx_uint_t ngx_http_catalog_zone_generation(
     ngx_http_catalog_main_conf_t *mcf);

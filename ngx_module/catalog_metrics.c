@@ -337,6 +337,20 @@ catalog_metrics_text(char *dst, const catalog_report_t *r)
         catalog_buf_literal(b, "catalog_redis_reconnects_total ");
         catalog_buf_number(b, r->redis->reconnects);
         catalog_buf_literal(b, "\n");
+
+        catalog_metrics_family(b, "catalog_fleet_nodes", "gauge",
+                               "Nodes publishing to the same Redis, this "
+                               "one included.");
+        catalog_buf_literal(b, "catalog_fleet_nodes ");
+        catalog_buf_number(b, r->redis->fleet_nodes);
+        catalog_buf_literal(b, "\n");
+
+        catalog_metrics_family(b, "catalog_fleet_drift", "gauge",
+                               "Whether the nodes serve different catalog "
+                               "versions.");
+        catalog_buf_literal(b, "catalog_fleet_drift ");
+        catalog_buf_number(b, r->redis->fleet_drift);
+        catalog_buf_literal(b, "\n");
     }
 
     return buf.len;
@@ -560,9 +574,24 @@ catalog_status_json(char *dst, const catalog_report_t *r)
     catalog_buf_literal(b, ", \"errors\": ");
     catalog_buf_number(b, (r->redis ? r->redis : &none)->errors);
 
+    catalog_buf_literal(b, "}");
+
+    /* the fleet, only with Redis: {"nodes": [...], "drift": ...} */
+
+    if (r->redis && r->redis->configured) {
+        catalog_buf_literal(b, ", \"fleet\": ");
+
+        if (r->redis->fleet.len) {
+            catalog_buf_add(b, r->redis->fleet.data, r->redis->fleet.len);
+
+        } else {
+            catalog_buf_literal(b, "{\"nodes\": [], \"drift\": false}");
+        }
+    }
+
     catalog_metrics_totals(r, &total);
 
-    catalog_buf_literal(b, "}, \"requests\": ");
+    catalog_buf_literal(b, ", \"requests\": ");
     catalog_status_counts(b, catalog_outcome_names, total.requests,
                           CATALOG_OUTCOMES);
     catalog_buf_literal(b, ", \"upstream\": {\"responses\": ");

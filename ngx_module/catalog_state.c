@@ -222,7 +222,7 @@ catalog_state_json_entry(catalog_state_ctx_t *ctx,
         return NULL;
     }
 
-    catalog_time_format(o->updated_at, updated_at);
+    catalog_time_format_ms(o->updated_at, updated_at);
     catalog_time_format(o->until, until);
 
     /* an active service has no message and nothing to end */
@@ -708,6 +708,14 @@ catalog_state_entry(catalog_state_ctx_t *ctx, json_t *obj, const char **key,
     if (catalog_state_time(ctx, obj, "updated_at", 1, &o->updated_at) != 0) {
         return -1;
     }
+
+    /* to the millisecond */
+
+    if (catalog_state_text(ctx, obj, "updated_at", 1, &s, &slen) != 0) {
+        return -1;
+    }
+
+    o->updated_at = catalog_time_parse_ms(s, slen);
 
     if (catalog_state_text(ctx, obj, "updated_by", 0, &b, &blen) != 0) {
         return -1;

@@ -6,10 +6,11 @@
 
 /*
  * RFC 3339 times, strictly: "2026-12-01T08:00:00+07:00", "T" or "t",
- * seconds required, an optional fraction (ignored), "Z", "z" or an offset
- * "+hh:mm" / "-hh:mm".  Years 1970 to 9999, real calendar dates, no leap
- * seconds (":60" is refused: a status change does not need one).  The
- * date arithmetic is the proleptic Gregorian "days from civil", so that
+ * seconds required, an optional fraction (ignored, or its first three
+ * digits kept as milliseconds), "Z", "z" or an offset "+hh:mm" /
+ * "-hh:mm".  Years 1970 to 9999, real calendar dates, no leap seconds
+ * (":60" is refused: a status change does not need one).  The date
+ * arithmetic is the proleptic Gregorian "days from civil", so that
  * nothing depends on the C library's time zone handling.
  */
 
@@ -21,8 +22,10 @@
 
 #define CATALOG_TIME_MIN_LEN  20             /* "1970-01-01T00:00:00Z" */
 #define CATALOG_TIME_MAX      253402300799LL /* 9999-12-31T23:59:59Z */
+#define CATALOG_TIME_MS_LEN   24             /* "...T01:00:00.123Z" */
 
 
+static int64_t catalog_time_read(const char *s, size_t len, int *ms);
 static int catalog_time_digits(const char *p, size_t n);
 static int catalog_time_mday(int year, int month);
 static int64_t catalog_time_days(int64_t y, int m, int d);
@@ -33,9 +36,98 @@ static void catalog_time_civil(int64_t days, int *year, int *month,
 int64_t
 catalog_time_parse(const char *s, size_t len)
 {
-    int      year, month, day, hour, min, sec, oh, om, sign;
+    int  ms;
+
+    return catalog_time_read(s, len, &ms);
+}
+
+
+int64_t
+catalog_time_parse_ms(const char *s, size_t len)
+{
+    int      ms;
+    int64_t  t;
+
+    t = catalog_time_read(s, len, &ms);
+
+    if (t == -1) {
+        return -1;
+    }
+
+    return t * 1000 + ms;
+}
+
+
+size_t
+catalog_time_format(int64_t t, char *buf)
+{
+    int      year, month, day, sec;
+    int64_t  days;
+
+    /* what parse accepts; a time outside it is clamped to its ends */
+
+    if (t < 0) {
+        t = 0;
+    }
+
+    if (t > CATALOG_TIME_MAX) {
+        t = CATALOG_TIME_MAX;
+    }
+
+    days = t / 86400;
+    sec = (int) (t % 86400);
+
+    catalog_time_civil(days, &year, &month, &day);
+
+    return (size_t) snprintf(buf, CATALOG_TIME_LEN + 1,
+                             "%04d-%02d-%02dT%02d:%02d:%02dZ",
+                             year, month, day, sec / 3600, sec / 60 % 60,
+                             sec % 60);
+}
+
+
+size_t
+catalog_time_format_ms(int64_t ms, char *buf)
+{
+    int  frac;
+
+    /* clamped as catalog_time_format() clamps, to the millisecond */
+
+    if (ms < 0) {
+        ms = 0;
+    }
+
+    if (ms > CATALOG_TIME_MAX * 1000 + 999) {
+        ms = CATALOG_TIME_MAX * 1000 + 999;
+    }
+
+    frac = (int) (ms % 1000);
+
+    /* "...:00Z" becomes "...:00.123Z" */
+
+    (void) catalog_time_format(ms / 1000, buf);
+
+    buf[19] = '.';
+    buf[20] = (char) ('0' + frac / 100);
+    buf[21] = (char) ('0' + frac / 10 % 10);
+    buf[22] = (char) ('0' + frac % 10);
+    buf[23] = 'Z';
+    buf[24] = '\0';
+
+    return CATALOG_TIME_MS_LEN;
+}
+
+
+static int64_t
+catalog_time_read(const char *s, size_t len, int *ms)
+{
+    int      year, month, day, hour, min, sec, oh, om, sign, scale;
     size_t   i;
     int64_t  t;
+
+    /* the unix time of s, its fraction's first three digits in *ms */
+
+    *ms = 0;
 
     if (s == NULL || len < CATALOG_TIME_MIN_LEN) {
         return -1;
@@ -64,7 +156,10 @@ catalog_time_parse(const char *s, size_t len)
 
     i = 19;
 
-    /* a fraction of a second: at least one digit, then ignored */
+    /*
+     * a fraction of a second: at least one digit; the first three are the
+     * milliseconds (".5" is 500), the others are ignored
+     */
 
     if (s[i] == '.') {
         i++;
@@ -73,7 +168,11 @@ catalog_time_parse(const char *s, size_t len)
             return -1;
         }
 
+        scale = 100;
+
         while (i < len && s[i] >= '0' && s[i] <= '9') {
+            *ms += (s[i] - '0') * scale;
+            scale /= 10;
             i++;
         }
     }
@@ -120,34 +219,6 @@ catalog_time_parse(const char *s, size_t len)
     }
 
     return t;
-}
-
-
-size_t
-catalog_time_format(int64_t t, char *buf)
-{
-    int      year, month, day, sec;
-    int64_t  days;
-
-    /* what parse accepts; a time outside it is clamped to its ends */
-
-    if (t < 0) {
-        t = 0;
-    }
-
-    if (t > CATALOG_TIME_MAX) {
-        t = CATALOG_TIME_MAX;
-    }
-
-    days = t / 86400;
-    sec = (int) (t % 86400);
-
-    catalog_time_civil(days, &year, &month, &day);
-
-    return (size_t) snprintf(buf, CATALOG_TIME_LEN + 1,
-                             "%04d-%02d-%02dT%02d:%02d:%02dZ",
-                             year, month, day, sec / 3600, sec / 60 % 60,
-                             sec % 60);
 }
 
 

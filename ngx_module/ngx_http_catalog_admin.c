@@ -35,8 +35,6 @@ static ngx_int_t ngx_http_catalog_admin_answer(ngx_http_request_t *r,
     ngx_uint_t status);
 static ngx_int_t ngx_http_catalog_admin_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *message);
-static ngx_int_t ngx_http_catalog_admin_save(ngx_http_request_t *r,
-    ngx_http_catalog_main_conf_t *mcf);
 
 
 typedef struct {
@@ -402,14 +400,11 @@ ngx_http_catalog_admin_change(ngx_http_request_t *r, catalog_override_t *o)
     catalog_state(&fn, ctx->service, &st);
     old = catalog_status_name(st.status);
 
-    if (o) {
-        o->updated_at = (int64_t) ngx_time();
-        o->updated_by_len = ngx_min(ctx->token->name.len,
-                                    CATALOG_TOKEN_NAME_MAX);
-        ngx_memcpy(o->updated_by, ctx->token->name.data, o->updated_by_len);
-    }
-
-    if (ngx_http_catalog_zone_set(mcf, ctx->service, o) != NGX_OK) {
+    if (ngx_http_catalog_zone_change(mcf, ctx->service, o,
+                                     ctx->token->name.data,
+                                     ctx->token->name.len)
+        != NGX_OK)
+    {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "catalog: no room in the zone to change \"%s\"",
                       ctx->service->key.data);
@@ -427,7 +422,9 @@ ngx_http_catalog_admin_change(ngx_http_request_t *r, catalog_override_t *o)
                   o ? catalog_status_name(o->status)
                     : catalog_status_name(ctx->service->status));
 
-    if (ngx_http_catalog_admin_save(r, mcf) != NGX_OK) {
+    if (ngx_http_catalog_zone_save(mcf, r->pool, r->connection->log)
+        != NGX_OK)
+    {
         /* the next change that is written writes this one too */
         return ngx_http_catalog_admin_error(r,
                    NGX_HTTP_INTERNAL_SERVER_ERROR,
@@ -436,76 +433,6 @@ ngx_http_catalog_admin_change(ngx_http_request_t *r, catalog_override_t *o)
     }
 
     return ngx_http_catalog_admin_answer(r, NGX_HTTP_OK);
-}
-
-
-static ngx_int_t
-ngx_http_catalog_admin_save(ngx_http_request_t *r,
-    ngx_http_catalog_main_conf_t *mcf)
-{
-    char                    err[CATALOG_ERROR_LEN];
-    ngx_uint_t              i, n;
-    catalog_t              *cat;
-    catalog_override_t     *o;
-    catalog_state_entry_t  *e;
-
-    if (mcf->state_file.len == 0) {
-        return NGX_OK;
-    }
-
-    cat = mcf->catalog;
-
-    e = ngx_palloc(r->pool, (cat->nservices + 1)
-                            * sizeof(catalog_state_entry_t));
-    o = ngx_palloc(r->pool, sizeof(catalog_override_t));
-
-    if (e == NULL || o == NULL) {
-        return NGX_ERROR;
-    }
-
-    /*
-     * a blocking write, on purpose: changes are rare, and the file must
-     * be on disk before the change is confirmed
-     *
-     * one writer at a time: the workers share PATH.tmp; and the overrides
-     * are read under the same lock, so that a writer cannot put an older
-     * view of them over a newer one that another worker wrote meanwhile
-     */
-
-    ngx_shmtx_lock(&mcf->shpool->mutex);
-
-    n = 0;
-
-    for (i = 0; i < cat->nservices; i++) {
-        if (!ngx_http_catalog_zone_get(mcf, cat->services[i], o)) {
-            continue;
-        }
-
-        e[n].key = cat->services[i]->key.data;
-        e[n].key_len = cat->services[i]->key.len;
-        e[n].override = o;
-        n++;
-
-        o = ngx_palloc(r->pool, sizeof(catalog_override_t));
-        if (o == NULL) {
-            ngx_shmtx_unlock(&mcf->shpool->mutex);
-            return NGX_ERROR;
-        }
-    }
-
-    if (catalog_state_write((char *) mcf->state_file.data, e, n, err,
-                            sizeof(err))
-        != 0)
-    {
-        ngx_shmtx_unlock(&mcf->shpool->mutex);
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "catalog: %s",
-                      err);
-        return NGX_ERROR;
-    }
-
-    ngx_shmtx_unlock(&mcf->shpool->mutex);
-
-    return NGX_OK;
 }
 
 
@@ -571,7 +498,7 @@ ngx_http_catalog_admin_answer(ngx_http_request_t *r, ngx_uint_t status)
         catalog_buf_json_string(&cb, &s);
         catalog_buf_literal(&cb, ", \"updated_at\": ");
         s.data = t2;
-        s.len = catalog_time_format(o->updated_at, t2);
+        s.len = catalog_time_format_ms(o->updated_at, t2);
         catalog_buf_json_string(&cb, &s);
         catalog_buf_literal(&cb, ", \"updated_by\": ");
         s.data = o->updated_by;

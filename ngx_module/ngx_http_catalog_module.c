@@ -10,6 +10,7 @@
 
 #include <ngx_http_catalog_module.h>
 #include <ngx_http_catalog_zone.h>
+#include <ngx_http_catalog_redis.h>
 
 
 static void *ngx_http_catalog_create_main_conf(ngx_conf_t *cf);
@@ -48,6 +49,13 @@ static ngx_command_t  ngx_http_catalog_commands[] = {
       ngx_conf_set_str_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_catalog_main_conf_t, state_file),
+      NULL },
+
+    { ngx_string("catalog_redis"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_catalog_redis,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
       NULL },
 
     { ngx_string("catalog_admin_tokens"),
@@ -132,10 +140,10 @@ ngx_module_t  ngx_http_catalog_module = {
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
     NULL,                                  /* init module */
-    NULL,                                  /* init process */
+    ngx_http_catalog_redis_init_process,   /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
-    NULL,                                  /* exit process */
+    ngx_http_catalog_redis_exit_process,   /* exit process */
     NULL,                                  /* exit master */
     NGX_MODULE_V1_PADDING
 };
@@ -212,6 +220,10 @@ ngx_http_catalog_init_main_conf(ngx_conf_t *cf, void *conf)
     }
 
     mcf->loaded_at = ngx_time();
+
+    if (ngx_http_catalog_redis_check(cf, mcf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
 
     if (ngx_http_catalog_zone_add(cf, mcf) != NGX_OK) {
         return NGX_CONF_ERROR;

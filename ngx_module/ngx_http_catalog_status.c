@@ -10,6 +10,7 @@
 
 #include <ngx_http_catalog_module.h>
 #include <ngx_http_catalog_zone.h>
+#include <ngx_http_catalog_redis.h>
 #include <catalog_metrics.h>
 
 
@@ -153,7 +154,9 @@ ngx_http_catalog_report(ngx_http_request_t *r, ngx_uint_t per_service,
     ngx_int_t                      rc;
     ngx_http_catalog_main_conf_t  *mcf;
 
-    static catalog_redis_report_t  redis;   /* not configured */
+    ngx_str_t                      fleet;
+    ngx_uint_t                     nodes, drift;
+    catalog_redis_report_t        *redis;
 
     /* the method first: a refused request costs no snapshot */
 
@@ -179,6 +182,11 @@ ngx_http_catalog_report(ngx_http_request_t *r, ngx_uint_t per_service,
 
     ngx_memzero(rep, sizeof(catalog_report_t));
 
+    redis = ngx_palloc(r->pool, sizeof(catalog_redis_report_t));
+    if (redis == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     if (ngx_http_catalog_zone_report(mcf, r->pool, per_service, rep)
         != NGX_OK)
     {
@@ -188,7 +196,21 @@ ngx_http_catalog_report(ngx_http_request_t *r, ngx_uint_t per_service,
     rep->version.data = (char *) mcf->version.data;
     rep->version.len = mcf->version.len;
     rep->loaded_at = mcf->loaded_at;
-    rep->redis = &redis;
+    ngx_http_catalog_redis_report(mcf, redis);
+
+    if (mcf->redis) {
+        if (ngx_http_catalog_redis_fleet(mcf, r->pool, &fleet, &nodes,
+                                         &drift)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        redis->fleet.data = (char *) fleet.data;
+        redis->fleet.len = fleet.len;
+    }
+
+    rep->redis = redis;
 
     return NGX_OK;
 }

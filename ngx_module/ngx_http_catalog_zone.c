@@ -47,6 +47,11 @@ static void ngx_http_catalog_zone_read(ngx_http_catalog_state_ctx_t *ctx,
     const catalog_service_t *s, catalog_state_t *st);
 static void ngx_http_catalog_zone_copy_stats(catalog_stats_t *dst,
     catalog_stats_t *src);
+static void ngx_http_catalog_zone_record(ngx_http_catalog_slot_t *slot,
+    catalog_redis_value_t *v);
+static ngx_int_t ngx_http_catalog_zone_write(
+    ngx_http_catalog_main_conf_t *mcf, ngx_http_catalog_slot_t *slot,
+    const catalog_override_t *o, ngx_uint_t cleared);
 
 
 size_t
@@ -427,11 +432,77 @@ ngx_http_catalog_zone_copy(ngx_http_catalog_slot_t *slot,
 }
 
 
+int64_t
+ngx_http_catalog_now_ms(void)
+{
+    ngx_time_t  *tp;
+
+    tp = ngx_timeofday();
+
+    return (int64_t) tp->sec * 1000 + tp->msec;
+}
+
+
 ngx_int_t
-ngx_http_catalog_zone_set(ngx_http_catalog_main_conf_t *mcf,
-    const catalog_service_t *s, const catalog_override_t *o)
+ngx_http_catalog_zone_change(ngx_http_catalog_main_conf_t *mcf,
+    const catalog_service_t *s, catalog_override_t *o, const char *by,
+    size_t by_len)
+{
+    int64_t                   now;
+    ngx_uint_t                n;
+    ngx_http_catalog_sh_t    *sh;
+    ngx_http_catalog_slot_t  *slot;
+    catalog_redis_value_t     v;
+
+    if (mcf->slots == NULL || (slot = mcf->slots[s->index]) == NULL) {
+        return NGX_ERROR;
+    }
+
+    sh = mcf->sh;
+
+    if (o == NULL) {
+        ngx_memzero(&v, sizeof(catalog_redis_value_t));
+        v.cleared = 1;
+        o = &v.o;
+    }
+
+    o->updated_by_len = ngx_min(by_len, CATALOG_TOKEN_NAME_MAX);
+    ngx_memcpy(o->updated_by, by, o->updated_by_len);
+
+    ngx_shmtx_lock(&mcf->shpool->mutex);
+
+    /*
+     * the change is the newest there is: a value from Redis may carry a
+     * time a little ahead of this node's clock
+     */
+
+    now = ngx_http_catalog_now_ms();
+    o->updated_at = ngx_max(now, slot->updated_at + 1);
+
+    if (ngx_http_catalog_zone_write(mcf, slot, o, o == &v.o) != NGX_OK) {
+        ngx_shmtx_unlock(&mcf->shpool->mutex);
+        return NGX_ERROR;
+    }
+
+    /* for the Redis owner, which sends it on */
+
+    n = sh->redis.pending_in;
+    sh->redis.pending[n % NGX_HTTP_CATALOG_PENDING] = slot - sh->slots;
+    ngx_memory_barrier();
+    sh->redis.pending_in = n + 1;
+
+    ngx_shmtx_unlock(&mcf->shpool->mutex);
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_catalog_zone_merge(ngx_http_catalog_main_conf_t *mcf,
+    const catalog_service_t *s, const catalog_redis_value_t *v)
 {
     ngx_http_catalog_slot_t  *slot;
+    catalog_redis_value_t     cur;
 
     if (mcf->slots == NULL || (slot = mcf->slots[s->index]) == NULL) {
         return NGX_ERROR;
@@ -439,58 +510,179 @@ ngx_http_catalog_zone_set(ngx_http_catalog_main_conf_t *mcf,
 
     ngx_shmtx_lock(&mcf->shpool->mutex);
 
-    if (o && o->message_len && slot->message == NULL) {
+    /* writers hold the mutex: the slot is read as it is */
+
+    if (slot->updated_at) {
+        ngx_http_catalog_zone_record(slot, &cur);
+
+        if (!catalog_redis_newer(v, &cur)) {
+            ngx_shmtx_unlock(&mcf->shpool->mutex);
+            return 0;
+        }
+    }
+
+    if (ngx_http_catalog_zone_write(mcf, slot, &v->o, v->cleared)
+        != NGX_OK)
+    {
+        ngx_shmtx_unlock(&mcf->shpool->mutex);
+        return NGX_ERROR;
+    }
+
+    ngx_shmtx_unlock(&mcf->shpool->mutex);
+
+    return 1;
+}
+
+
+ngx_int_t
+ngx_http_catalog_zone_last(ngx_http_catalog_main_conf_t *mcf,
+    const catalog_service_t *s, catalog_redis_value_t *v)
+{
+    ngx_uint_t                tries;
+    ngx_atomic_t              seq;
+    ngx_http_catalog_slot_t  *slot;
+
+    if (mcf->slots == NULL || (slot = mcf->slots[s->index]) == NULL) {
+        return 0;
+    }
+
+    for (tries = 0; /* void */ ; tries++) {
+
+        seq = slot->seq;
+        ngx_memory_barrier();
+
+        if (seq & 1) {
+            if (tries > 64) {
+                ngx_sched_yield();
+            }
+
+            ngx_cpu_pause();
+            continue;
+        }
+
+        ngx_http_catalog_zone_record(slot, v);
+
+        ngx_memory_barrier();
+
+        if (slot->seq == seq) {
+            break;
+        }
+    }
+
+    return v->o.updated_at != 0;
+}
+
+
+ngx_int_t
+ngx_http_catalog_zone_slot_key(ngx_http_catalog_main_conf_t *mcf,
+    ngx_uint_t i, catalog_str_t *key)
+{
+    ngx_http_catalog_slot_t  *slot;
+
+    if (mcf->sh == NULL || i >= mcf->sh->capacity) {
+        return NGX_ERROR;
+    }
+
+    slot = &mcf->sh->slots[i];
+
+    if (slot->key == NULL) {
+        return NGX_ERROR;
+    }
+
+    key->data = (char *) slot->key;
+    key->len = slot->key_len;
+
+    return NGX_OK;
+}
+
+
+/* a copy of the slot's last change; the caller makes it consistent */
+
+static void
+ngx_http_catalog_zone_record(ngx_http_catalog_slot_t *slot,
+    catalog_redis_value_t *v)
+{
+    size_t  len;
+
+    v->cleared = !slot->active;
+    v->o.status = slot->active ? slot->status : CATALOG_STATUS_ACTIVE;
+    v->o.until = slot->active ? slot->until : 0;
+    v->o.updated_at = slot->updated_at;
+
+    len = slot->active ? ngx_min(slot->message_len, CATALOG_MESSAGE_BYTES)
+                       : 0;
+    if (len) {
+        ngx_memcpy(v->o.message, slot->message, len);
+    }
+
+    v->o.message_len = len;
+
+    len = ngx_min(slot->updated_by_len, CATALOG_TOKEN_NAME_MAX);
+    ngx_memcpy(v->o.updated_by, slot->updated_by, len);
+    v->o.updated_by_len = len;
+}
+
+
+/* under the slab mutex */
+
+static ngx_int_t
+ngx_http_catalog_zone_write(ngx_http_catalog_main_conf_t *mcf,
+    ngx_http_catalog_slot_t *slot, const catalog_override_t *o,
+    ngx_uint_t cleared)
+{
+    ngx_http_catalog_sh_t  *sh;
+
+    sh = mcf->sh;
+
+    if (!cleared && o->message_len && slot->message == NULL) {
         slot->message = ngx_slab_alloc_locked(mcf->shpool,
                                               CATALOG_MESSAGE_BYTES);
         if (slot->message == NULL) {
-            ngx_shmtx_unlock(&mcf->shpool->mutex);
             return NGX_ERROR;
         }
     }
 
-    if (o && !slot->active) {
-        mcf->sh->nactive++;
+    if (!cleared && !slot->active) {
+        sh->nactive++;
+
+    } else if (cleared && slot->active) {
+        sh->nactive--;
     }
 
     slot->seq++;
     ngx_memory_barrier();
 
-    if (o) {
+    if (!cleared) {
         slot->active = 1;
         slot->status = o->status;
         slot->until = o->until;
 
         if (o->until
-            && (mcf->sh->next_expiry == 0 || o->until < mcf->sh->next_expiry))
+            && (sh->next_expiry == 0 || o->until < sh->next_expiry))
         {
-            mcf->sh->next_expiry = o->until;
+            sh->next_expiry = o->until;
         }
 
-        slot->updated_at = o->updated_at;
-        slot->message_len = o->message_len;
+        slot->message_len = ngx_min(o->message_len, CATALOG_MESSAGE_BYTES);
 
-        if (o->message_len) {
-            ngx_memcpy(slot->message, o->message, o->message_len);
+        if (slot->message_len) {
+            ngx_memcpy(slot->message, o->message, slot->message_len);
         }
-
-        slot->updated_by_len = o->updated_by_len;
-        ngx_memcpy(slot->updated_by, o->updated_by, o->updated_by_len);
 
     } else {
-        if (slot->active) {
-            mcf->sh->nactive--;
-        }
-
         slot->active = 0;
         slot->message_len = 0;
     }
 
+    slot->updated_at = o->updated_at;
+    slot->updated_by_len = ngx_min(o->updated_by_len,
+                                   CATALOG_TOKEN_NAME_MAX);
+    ngx_memcpy(slot->updated_by, o->updated_by, slot->updated_by_len);
+
     ngx_memory_barrier();
     slot->seq++;
 
-    mcf->sh->generation++;
-
-    ngx_shmtx_unlock(&mcf->shpool->mutex);
+    sh->generation++;
 
     return NGX_OK;
 }
@@ -720,7 +912,8 @@ ngx_http_catalog_zone_restore(void *data, const char *key, size_t key_len,
 {
     ngx_http_catalog_main_conf_t  *mcf = data;
 
-    catalog_service_t  *s;
+    catalog_service_t      *s;
+    catalog_redis_value_t   v;
 
     s = catalog_find_service(mcf->catalog, key, key_len);
 
@@ -730,9 +923,81 @@ ngx_http_catalog_zone_restore(void *data, const char *key, size_t key_len,
         return 0;
     }
 
-    (void) ngx_http_catalog_zone_set(mcf, s, o);
+    v.cleared = 0;
+    v.o = *o;
+
+    (void) ngx_http_catalog_zone_merge(mcf, s, &v);
 
     return 0;
+}
+
+
+ngx_int_t
+ngx_http_catalog_zone_save(ngx_http_catalog_main_conf_t *mcf,
+    ngx_pool_t *pool, ngx_log_t *log)
+{
+    char                    err[CATALOG_ERROR_LEN];
+    ngx_uint_t              i, n;
+    catalog_t              *cat;
+    catalog_override_t     *o;
+    catalog_state_entry_t  *e;
+
+    if (mcf->state_file.len == 0) {
+        return NGX_OK;
+    }
+
+    cat = mcf->catalog;
+
+    e = ngx_palloc(pool, (cat->nservices + 1)
+                         * sizeof(catalog_state_entry_t));
+    o = ngx_palloc(pool, sizeof(catalog_override_t));
+
+    if (e == NULL || o == NULL) {
+        return NGX_ERROR;
+    }
+
+    /*
+     * a blocking write, on purpose: changes are rare, and the file must
+     * be on disk before the change is confirmed
+     *
+     * one writer at a time: the workers share PATH.tmp; and the overrides
+     * are read under the same lock, so that a writer cannot put an older
+     * view of them over a newer one that another worker wrote meanwhile
+     */
+
+    ngx_shmtx_lock(&mcf->shpool->mutex);
+
+    n = 0;
+
+    for (i = 0; i < cat->nservices; i++) {
+        if (!ngx_http_catalog_zone_get(mcf, cat->services[i], o)) {
+            continue;
+        }
+
+        e[n].key = cat->services[i]->key.data;
+        e[n].key_len = cat->services[i]->key.len;
+        e[n].override = o;
+        n++;
+
+        o = ngx_palloc(pool, sizeof(catalog_override_t));
+        if (o == NULL) {
+            ngx_shmtx_unlock(&mcf->shpool->mutex);
+            return NGX_ERROR;
+        }
+    }
+
+    if (catalog_state_write((char *) mcf->state_file.data, e, n, err,
+                            sizeof(err))
+        != 0)
+    {
+        ngx_shmtx_unlock(&mcf->shpool->mutex);
+        ngx_log_error(NGX_LOG_ERR, log, 0, "catalog: %s", err);
+        return NGX_ERROR;
+    }
+
+    ngx_shmtx_unlock(&mcf->shpool->mutex);
+
+    return NGX_OK;
 }
 
 

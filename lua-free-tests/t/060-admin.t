@@ -163,7 +163,9 @@ sub wib { POSIX::strftime('%Y-%m-%dT%H:%M:%S+07:00', gmtime($_[0] + 7 * 3600)) }
 
 sub from_utc {
     my ($s) = @_;
-    $s =~ /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z$/ or return undef;
+    # updated_at is kept to the millisecond: "2026-12-01T01:00:00.123Z"
+    $s =~ /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d{3})?Z$/
+        or return undef;
     return Time::Local::timegm($6, $5, $4, $3, $2 - 1, $1);
 }
 

@@ -203,7 +203,7 @@ is_deeply($o{'dukcapil/ktp'}, {
     message => "Pemeliharaan \"basis data\" <malam>\nBaris 2 \x{e9}",
     until => utc($until), updated_at => $o{'dukcapil/ktp'}{updated_at},
     updated_by => 'ops-dukcapil' }, 'ktp: every field');
-like($o{'dukcapil/ktp'}{updated_at}, qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, 'ktp: updated_at in UTC');
+like($o{'dukcapil/ktp'}{updated_at}, qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, 'ktp: updated_at in UTC, to the millisecond');
 is_deeply($o{'dukcapil/kk'}, {
     service => 'dukcapil/kk', status => 'active', message => undef, until => undef,
     updated_at => $o{'dukcapil/kk'}{updated_at}, updated_by => 'ops-dukcapil' },
@@ -363,7 +363,8 @@ is($p->{status}, 503, 'ktp restored');
 like($p->{body}, qr{<p class="msg">dipulihkan</p>}, 'ktp: its message, not the duplicate');
 like(scalar $p->header('Retry-After'), qr/^3[56]\d\d$/, 'ktp: Retry-After');
 my $o = override_of('dukcapil/ktp');
-is($o->{updated_at}, $at, 'ktp: updated_at as in the file');
+(my $at_ms = $at) =~ s/Z\z/.000Z/;
+is($o->{updated_at}, $at_ms, 'ktp: updated_at as in the file, to the millisecond');
 is($o->{updated_by}, 'ops-root', 'ktp: updated_by as in the file');
 is(http_get('/s0')->{status}, 200, 's0 restored (active)');
 is(override_of('dukcapil/s0')->{status}, 'active', 's0: an active override');

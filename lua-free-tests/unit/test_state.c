@@ -309,8 +309,8 @@ test_state_round_trip(void **state)
 
     override(&o[0], CATALOG_STATUS_MAINTENANCE,
              "Pemeliharaan \"sistem\"\n\tbaris \\ dua \xc3\xa9",
-             1796086800, 1796000000, "ops-dukcapil");
-    override(&o[1], CATALOG_STATUS_ACTIVE, "", 0, 1796000001, "");
+             1796086800, 1796000000000LL, "ops-dukcapil");
+    override(&o[1], CATALOG_STATUS_ACTIVE, "", 0, 1796000001000LL, "");
     override(&o[2], CATALOG_STATUS_MAINTENANCE, big, 0, 0,
              "N.64-bytes_name_0123456789abcdefghij"
              "ABCDEFGHIJ0123456789abcdefgh");
@@ -389,8 +389,8 @@ test_state_text(void **state)
     dir = tmpdir();
 
     override(&o[0], CATALOG_STATUS_MAINTENANCE, "Tutup\nsementara",
-             1796086800, 1796000000, "ops-dukcapil");
-    override(&o[1], CATALOG_STATUS_ACTIVE, "", 0, 1796000001, "");
+             1796086800, 1796000000000LL, "ops-dukcapil");
+    override(&o[1], CATALOG_STATUS_ACTIVE, "", 0, 1796000001000LL, "");
 
     e[0].key = "dukcapil/ktp";
     e[0].key_len = 12;
@@ -413,7 +413,7 @@ test_state_text(void **state)
         "      \"status\": \"maintenance\",\n"
         "      \"message\": \"Tutup\\nsementara\",\n"
         "      \"until\": \"2026-12-01T01:00:00Z\",\n"
-        "      \"updated_at\": \"2026-11-30T00:53:20Z\",\n"
+        "      \"updated_at\": \"2026-11-30T00:53:20.000Z\",\n"
         "      \"updated_by\": \"ops-dukcapil\"\n"
         "    },\n"
         "    {\n"
@@ -421,7 +421,7 @@ test_state_text(void **state)
         "      \"status\": \"active\",\n"
         "      \"message\": null,\n"
         "      \"until\": null,\n"
-        "      \"updated_at\": \"2026-11-30T00:53:21Z\",\n"
+        "      \"updated_at\": \"2026-11-30T00:53:21.000Z\",\n"
         "      \"updated_by\": null\n"
         "    }\n"
         "  ]\n"
@@ -467,7 +467,7 @@ test_state_fixture(void **state)
                         "Pemeliharaan sistem.\n"
                         "Mohon maaf atas ketidaknyamanannya.");
     assert_int_equal(c.seen[0].o.until, 1796086800);
-    assert_int_equal(c.seen[0].o.updated_at, 1796032800);
+    assert_int_equal(c.seen[0].o.updated_at, 1796032800000LL);
     assert_string_equal(c.seen[0].o.updated_by, "ops-dukcapil");
 
     assert_string_equal(c.seen[1].key, "kemenkes/vaksin");
@@ -480,7 +480,10 @@ test_state_fixture(void **state)
 
     assert_string_equal(c.seen[2].key, "bpjs/klaim");
     assert_int_equal(c.seen[2].o.until, 1577836800);
-    assert_int_equal(c.seen[2].o.updated_at, 1577750400);
+
+    /* its fraction of a second, ".5", is kept to the millisecond */
+
+    assert_int_equal(c.seen[2].o.updated_at, 1577750400500LL);
     assert_int_equal(c.seen[2].o.message_len, 0);
     assert_int_equal(c.seen[2].o.updated_by_len, 0);
 

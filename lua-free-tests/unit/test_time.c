@@ -9,6 +9,8 @@
  * each copied into a buffer of exactly its length so that ASan sees a
  * read past it; the calendar arithmetic cross-checked with the C
  * library's timegm() and gmtime_r(); format and parse as a round trip.
+ * The same to the millisecond: the grammar is the same, the fraction's
+ * first three digits are kept, format always writes three digits.
  */
 
 
@@ -29,6 +31,7 @@
 
 
 #define TIME_MAX  253402300799LL           /* 9999-12-31T23:59:59Z */
+#define MS_MAX    (TIME_MAX * 1000 + 999)
 
 
 typedef struct {
@@ -38,6 +41,7 @@ typedef struct {
 
 
 static int64_t parse(const char *s, size_t len);
+static int64_t parse_ms(const char *s, size_t len);
 static uint32_t next(uint32_t *seed);
 
 
@@ -149,6 +153,56 @@ static const time_case_t  time_cases[] = {
 };
 
 
+static const time_case_t  time_ms_cases[] = {
+
+    /* the fraction: its first three digits, truncated, padded */
+
+    { "2026-12-01T08:00:00Z", 1796112000000LL },
+    { "2026-12-01T08:00:00.5Z", 1796112000500LL },
+    { "2026-12-01T08:00:00.05Z", 1796112000050LL },
+    { "2026-12-01T08:00:00.005Z", 1796112000005LL },
+    { "2026-12-01T08:00:00.0005Z", 1796112000000LL },
+    { "2026-12-01T08:00:00.0Z", 1796112000000LL },
+    { "2026-12-01T08:00:00.000Z", 1796112000000LL },
+    { "2026-12-01T08:00:00.12Z", 1796112000120LL },
+    { "2026-12-01T08:00:00.123Z", 1796112000123LL },
+    { "2026-12-01T08:00:00.1239Z", 1796112000123LL },
+    { "2026-12-01T08:00:00.123456Z", 1796112000123LL },
+    { "2026-12-01T08:00:00.999Z", 1796112000999LL },
+    { "2026-12-01T08:00:00.999999999+00:00", 1796112000999LL },
+    { "2026-12-01T08:00:00.000000000000000000001Z", 1796112000000LL },
+    { "2026-12-01T08:00:00.99999999999999999999999Z", 1796112000999LL },
+    { "2026-12-01T08:00:00.123+07:00", 1796086800123LL },
+    { "2026-12-01T01:00:00.123-07:00", 1796112000123LL },
+    { "2026-12-01t08:00:00.5z", 1796112000500LL },
+    { "1970-01-01T00:00:00.000Z", 0 },
+    { "1970-01-01T00:00:00.001Z", 1 },
+    { "1970-01-01T01:00:00.5+01:00", 500 },
+    { "9999-12-31T23:59:59.999Z", MS_MAX },
+    { "9999-12-31T23:59:59Z", TIME_MAX * 1000 },
+
+    /* what catalog_time_parse() refuses */
+
+    { "1969-12-31T23:59:59.999Z", -1 },
+    { "1970-01-01T00:59:59.999+01:00", -1 },
+    { "2026-12-01T08:00:00.Z", -1 },
+    { "2026-12-01T08:00:00.", -1 },
+    { "2026-12-01T08:00:00.5", -1 },
+    { "2026-12-01T08:00:00.5a", -1 },
+    { "2026-12-01T08:00:00,5Z", -1 },
+    { "2026-12-01T08:00:00.-5Z", -1 },
+    { "2026-12-01T08:00:00..5Z", -1 },
+    { "2026-12-01T08:00:00.5.5Z", -1 },
+    { "2026-12-01T08:00:00.5 Z", -1 },
+    { "2026-12-01T08:00:00.1e3Z", -1 },
+    { "2026-12-31T23:59:60.5Z", -1 },
+    { "2026-02-29T00:00:00.5Z", -1 },
+    { "2026-12-01T08:00.5Z", -1 },
+    { "", -1 },
+    { "1796112000500", -1 }
+};
+
+
 /* helpers */
 
 
@@ -165,6 +219,24 @@ parse(const char *s, size_t len)
     memcpy(p, s, len);
 
     t = catalog_time_parse(p, len);
+
+    free(p);
+
+    return t;
+}
+
+
+static int64_t
+parse_ms(const char *s, size_t len)
+{
+    char     *p;
+    int64_t   t;
+
+    p = malloc(len ? len : 1);
+    assert_non_null(p);
+    memcpy(p, s, len);
+
+    t = catalog_time_parse_ms(p, len);
 
     free(p);
 
@@ -443,6 +515,214 @@ test_time_hostile(void **state)
 }
 
 
+static void
+test_time_ms_table(void **state)
+{
+    size_t   i;
+    int64_t  t;
+
+    (void) state;
+
+    for (i = 0; i < sizeof(time_ms_cases) / sizeof(time_ms_cases[0]); i++) {
+        t = parse_ms(time_ms_cases[i].s, strlen(time_ms_cases[i].s));
+
+        if (t != time_ms_cases[i].t) {
+            print_error("\"%s\": %lld, expected %lld\n",
+                        time_ms_cases[i].s, (long long) t,
+                        (long long) time_ms_cases[i].t);
+        }
+
+        assert_int_equal(t, time_ms_cases[i].t);
+    }
+}
+
+
+static void
+test_time_ms_same_grammar(void **state)
+{
+    size_t       i;
+    int64_t      t, ms;
+    const char  *s;
+
+    (void) state;
+
+    /* what one accepts the other does, to the same second */
+
+    for (i = 0; i < sizeof(time_cases) / sizeof(time_cases[0]); i++) {
+        s = time_cases[i].s;
+
+        t = parse(s, strlen(s));
+        ms = parse_ms(s, strlen(s));
+
+        if (t == -1) {
+            assert_int_equal(ms, -1);
+            continue;
+        }
+
+        assert_true(ms >= 0);
+        assert_int_equal(ms / 1000, t);
+    }
+
+    for (i = 0; i < sizeof(time_ms_cases) / sizeof(time_ms_cases[0]); i++) {
+        s = time_ms_cases[i].s;
+
+        t = parse(s, strlen(s));
+        ms = time_ms_cases[i].t;
+
+        assert_int_equal(t, (ms == -1) ? -1 : ms / 1000);
+    }
+
+    assert_int_equal(catalog_time_parse_ms(NULL, 0), -1);
+    assert_int_equal(catalog_time_parse_ms(NULL, 24), -1);
+}
+
+
+static void
+test_time_ms_prefixes(void **state)
+{
+    size_t       len, n;
+    const char  *s;
+
+    (void) state;
+
+    s = "2026-12-01T08:00:00.123456+07:00";
+    len = strlen(s);
+
+    for (n = 0; n < len; n++) {
+        assert_int_equal(parse_ms(s, n), -1);
+    }
+
+    assert_int_equal(parse_ms(s, len), 1796086800123LL);
+}
+
+
+static void
+test_time_ms_format(void **state)
+{
+    char  buf[CATALOG_TIME_LEN + 1];
+
+    (void) state;
+
+    assert_int_equal(catalog_time_format_ms(0, buf), 24);
+    assert_string_equal(buf, "1970-01-01T00:00:00.000Z");
+
+    assert_int_equal(catalog_time_format_ms(1, buf), 24);
+    assert_string_equal(buf, "1970-01-01T00:00:00.001Z");
+
+    assert_int_equal(catalog_time_format_ms(1796086800123LL, buf), 24);
+    assert_string_equal(buf, "2026-12-01T01:00:00.123Z");
+
+    assert_int_equal(catalog_time_format_ms(1796086800000LL, buf), 24);
+    assert_string_equal(buf, "2026-12-01T01:00:00.000Z");
+
+    assert_int_equal(catalog_time_format_ms(1796086800050LL, buf), 24);
+    assert_string_equal(buf, "2026-12-01T01:00:00.050Z");
+
+    assert_int_equal(catalog_time_format_ms(1796086800999LL, buf), 24);
+    assert_string_equal(buf, "2026-12-01T01:00:00.999Z");
+
+    assert_int_equal(catalog_time_format_ms(1796086801000LL, buf), 24);
+    assert_string_equal(buf, "2026-12-01T01:00:01.000Z");
+
+    assert_int_equal(catalog_time_format_ms(1709208000100LL, buf), 24);
+    assert_string_equal(buf, "2024-02-29T12:00:00.100Z");
+
+    assert_int_equal(catalog_time_format_ms(MS_MAX, buf), 24);
+    assert_string_equal(buf, "9999-12-31T23:59:59.999Z");
+
+    /* outside what parse accepts: clamped */
+
+    assert_int_equal(catalog_time_format_ms(-1, buf), 24);
+    assert_string_equal(buf, "1970-01-01T00:00:00.000Z");
+
+    assert_int_equal(catalog_time_format_ms(-999, buf), 24);
+    assert_string_equal(buf, "1970-01-01T00:00:00.000Z");
+
+    assert_int_equal(catalog_time_format_ms(INT64_MIN, buf), 24);
+    assert_string_equal(buf, "1970-01-01T00:00:00.000Z");
+
+    assert_int_equal(catalog_time_format_ms(MS_MAX + 1, buf), 24);
+    assert_string_equal(buf, "9999-12-31T23:59:59.999Z");
+
+    assert_int_equal(catalog_time_format_ms(INT64_MAX, buf), 24);
+    assert_string_equal(buf, "9999-12-31T23:59:59.999Z");
+}
+
+
+static void
+test_time_ms_round_trip(void **state)
+{
+    char      buf[CATALOG_TIME_LEN + 1], want[CATALOG_TIME_LEN + 1];
+    size_t    len, i;
+    int64_t   ms;
+    uint32_t  seed;
+
+    (void) state;
+
+    /*
+     * random milliseconds up to 9999: parse(format) is the identity, and
+     * the text is catalog_time_format()'s with ".mmm" before the "Z"
+     */
+
+    seed = 2026;
+
+    for (i = 0; i < 100000; i++) {
+        ms = ((int64_t) next(&seed) << 24 | next(&seed)) % (MS_MAX + 1);
+
+        len = catalog_time_format_ms(ms, buf);
+        assert_int_equal(len, 24);
+        assert_int_equal(strlen(buf), 24);
+        assert_int_equal(parse_ms(buf, len), ms);
+        assert_int_equal(parse(buf, len), ms / 1000);
+
+        catalog_time_format(ms / 1000, want);
+        snprintf(want + 19, sizeof(want) - 19, ".%03dZ",
+                 (int) (ms % 1000));
+        assert_string_equal(buf, want);
+    }
+}
+
+
+static void
+test_time_ms_hostile(void **state)
+{
+    char         s[40];
+    size_t       i, len, pos;
+    int64_t      t, ms;
+    uint32_t     seed;
+    const char   base[] = "2026-12-01T08:00:00.123+07:00";
+    const char   bytes[] = "0123456789-:.+TtZz \x00\xff";
+
+    (void) state;
+
+    /* random damage: both parsers agree on what is valid */
+
+    seed = 1234;
+
+    for (i = 0; i < 200000; i++) {
+        memcpy(s, base, sizeof(base));
+
+        pos = next(&seed) % (sizeof(base) - 1);
+        s[pos] = bytes[next(&seed) % (sizeof(bytes) - 1)];
+
+        pos = next(&seed) % (sizeof(base) - 1);
+        s[pos] = bytes[next(&seed) % (sizeof(bytes) - 1)];
+
+        len = next(&seed) % sizeof(base);
+
+        t = parse(s, len);
+        ms = parse_ms(s, len);
+
+        if (t == -1) {
+            assert_int_equal(ms, -1);
+
+        } else {
+            assert_int_equal(ms / 1000, t);
+        }
+    }
+}
+
+
 int
 main(void)
 {
@@ -456,6 +736,12 @@ main(void)
         cmocka_unit_test(test_time_libc),
         cmocka_unit_test(test_time_last_days),
         cmocka_unit_test(test_time_hostile),
+        cmocka_unit_test(test_time_ms_table),
+        cmocka_unit_test(test_time_ms_same_grammar),
+        cmocka_unit_test(test_time_ms_prefixes),
+        cmocka_unit_test(test_time_ms_format),
+        cmocka_unit_test(test_time_ms_round_trip),
+        cmocka_unit_test(test_time_ms_hostile),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
