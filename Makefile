@@ -74,11 +74,31 @@ unit: deps
 	$(MAKE) -j2 -C lua-free-tests/unit all
 	$(MAKE) -C lua-free-tests/unit check < /dev/null
 
+# PROVE_T: the .t files (every one by default)
+PROVE_T    ?= -r lua-free-tests/t
+
 prove: deps $(MODULE)
 	cd lua-free-tests/openapi && { [ node_modules -nt package-lock.json ] \
 	    || npm ci --no-audit --no-fund --loglevel=error; }
 	TEST_NGINX_BINARY=$(NGINX) TEST_NGINX_LOAD_MODULES=$(MODULE) \
-	    prove -I lua-free-tests/lib -r lua-free-tests/t
+	    prove -I lua-free-tests/lib $(PROVE_T)
+
+# the module built with hiredis 1.2 (Debian 13's, from Debian's source
+# package, linked in statically: build/hiredis-1.2) and the Redis tests
+# against it; make test runs them with Debian 12's hiredis 0.14
+HIREDIS12  := $(BUILD)/hiredis-1.2
+
+hiredis12:
+	$(MAKE) -s deps DEB_TEST='$(DEB_TEST) dpkg-dev'
+	bash lua-free-tests/redis/hiredis.sh $(HIREDIS12)
+	HIREDIS_INC=$(HIREDIS12)/include HIREDIS_LIB=$(HIREDIS12)/lib \
+	    $(MAKE) $(CURDIR)/build-hiredis12/ngx_http_catalog_module.so \
+	        BUILD=$(CURDIR)/build-hiredis12
+	@! ldd build-hiredis12/ngx_http_catalog_module.so | grep -q libhiredis \
+	    || { echo "hiredis12: the module links the system's hiredis"; \
+	         exit 1; }
+	$(MAKE) prove BUILD=$(CURDIR)/build-hiredis12 \
+	    PROVE_T='$(wildcard lua-free-tests/t/08*.t)'
 
 # a token for the admin API: make token AGENCY=dukcapil NAME=ops-dukcapil
 TOKENS     ?= /etc/nginx/catalog-tokens.json
@@ -187,8 +207,8 @@ fuzz: harden-deps
 .PHONY: asan harden-deps valgrind fuzz
 
 clean:
-	rm -rf $(BUILD) $(CURDIR)/build-asan
+	rm -rf $(BUILD) $(CURDIR)/build-asan $(CURDIR)/build-hiredis12
 	$(MAKE) -C lua-free-tests/unit clean
 
 .PHONY: all deps run unit prove browser test token clean deb deb-test \
-        docker-test bench bench-smoke
+        docker-test bench bench-smoke hiredis12

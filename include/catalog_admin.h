@@ -129,6 +129,27 @@ int catalog_state_write(const char *path, const catalog_state_entry_t *e,
     size_t n, char *err, size_t errlen);
 
 /*
+ * With Redis, the file also keeps when overrides were cleared, so that a
+ * node restarted while Redis is away does not take an older override back
+ * from it: "cleared": [{"service": "a/s", "updated_at": ...,
+ * "updated_by": ...}], written only when there is one
+ */
+typedef struct {
+    const char                   *key;
+    size_t                        key_len;
+    int64_t                       updated_at;  /* ms */
+    const char                   *updated_by;
+    size_t                        updated_by_len;
+} catalog_state_cleared_t;
+
+typedef int (*catalog_state_cleared_pt)(void *ctx,
+    const catalog_state_cleared_t *c);
+
+int catalog_state_write_all(const char *path, const catalog_state_entry_t *e,
+    size_t n, const catalog_state_cleared_t *c, size_t nc, char *err,
+    size_t errlen);
+
+/*
  * Reads a state file and calls each() per valid entry.  A missing file is
  * not an error (returns 0); a damaged file is (-1, reason in err) and
  * nothing is called.  Entries that fail validation are skipped and
@@ -136,6 +157,11 @@ int catalog_state_write(const char *path, const catalog_state_entry_t *e,
  */
 int catalog_state_read(const char *path, catalog_state_each_pt each,
     void *ctx, unsigned *skipped, char *err, size_t errlen);
+
+/* the same, with cleared() called per valid "cleared" entry (or NULL) */
+int catalog_state_read_all(const char *path, catalog_state_each_pt each,
+    catalog_state_cleared_pt cleared, void *ctx, unsigned *skipped,
+    char *err, size_t errlen);
 
 
 #endif /* _CATALOG_ADMIN_H_INCLUDED_ */

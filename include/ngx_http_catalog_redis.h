@@ -63,6 +63,7 @@ struct ngx_http_catalog_redis_conn_s {
     ngx_uint_t                    due;         /* replies awaited */
     ngx_msec_t                    timeout;
     ngx_log_t                    *log;
+    ngx_str_t                    *name;        /* the address, for logs */
     const char                   *what;        /* "command", "pub/sub" */
 
     ngx_http_catalog_redis_conn_pt  connected;   /* reason NULL */
@@ -71,6 +72,7 @@ struct ngx_http_catalog_redis_conn_s {
     const char                   *reason;      /* to fail with, later */
 
     unsigned                      up:1;        /* the socket connected */
+    unsigned                      hard:1;      /* failed for an error */
 };
 
 

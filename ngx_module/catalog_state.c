@@ -65,12 +65,16 @@ static json_t *catalog_state_json(catalog_state_ctx_t *ctx,
     const catalog_state_entry_t *e, size_t n);
 static json_t *catalog_state_json_entry(catalog_state_ctx_t *ctx,
     const catalog_state_entry_t *e, size_t i);
+static int catalog_state_json_cleared(catalog_state_ctx_t *ctx,
+    json_t *root, const catalog_state_cleared_t *c, size_t nc);
 static int catalog_state_set(json_t *obj, const char *key, json_t *v);
 static int catalog_state_save(catalog_state_ctx_t *ctx, const char *data,
     size_t len);
 static int catalog_state_sync_dir(catalog_state_ctx_t *ctx);
 static int catalog_state_root(catalog_state_ctx_t *ctx, json_t *root,
     json_t **overrides);
+static int catalog_state_cleared(catalog_state_ctx_t *ctx, json_t *obj,
+    catalog_state_cleared_t *c);
 static int catalog_state_entry(catalog_state_ctx_t *ctx, json_t *obj,
     const char **key, size_t *key_len, catalog_override_t *o);
 static int catalog_state_text(catalog_state_ctx_t *ctx, json_t *obj,
@@ -97,6 +101,15 @@ int
 catalog_state_write(const char *path, const catalog_state_entry_t *e,
     size_t n, char *err, size_t errlen)
 {
+    return catalog_state_write_all(path, e, n, NULL, 0, err, errlen);
+}
+
+
+int
+catalog_state_write_all(const char *path, const catalog_state_entry_t *e,
+    size_t n, const catalog_state_cleared_t *c, size_t nc, char *err,
+    size_t errlen)
+{
     int                   rc;
     char                 *data, *p;
     size_t                len;
@@ -109,6 +122,11 @@ catalog_state_write(const char *path, const catalog_state_entry_t *e,
 
     root = catalog_state_json(&ctx, e, n);
     if (root == NULL) {
+        return -1;
+    }
+
+    if (nc && catalog_state_json_cleared(&ctx, root, c, nc) != 0) {
+        json_decref(root);
         return -1;
     }
 
@@ -260,6 +278,56 @@ catalog_state_json_entry(catalog_state_ctx_t *ctx,
     }
 
     return obj;
+}
+
+
+static int
+catalog_state_json_cleared(catalog_state_ctx_t *ctx, json_t *root,
+    const catalog_state_cleared_t *c, size_t nc)
+{
+    char     updated_at[CATALOG_TIME_LEN + 1];
+    size_t   i;
+    json_t  *arr, *obj;
+
+    arr = json_array();
+
+    if (arr == NULL || catalog_state_set(root, "cleared", arr) != 0) {
+        return catalog_state_error(ctx, "out of memory");
+    }
+
+    for (i = 0; i < nc; i++) {
+
+        if (c[i].key == NULL
+            || !catalog_check_is_service_key(c[i].key, c[i].key_len)
+            || c[i].updated_by_len > CATALOG_TOKEN_NAME_MAX)
+        {
+            return catalog_state_error(ctx, "cleared[%u]: invalid entry",
+                                       (unsigned) i);
+        }
+
+        catalog_time_format_ms(c[i].updated_at, updated_at);
+
+        obj = json_object();
+
+        if (obj == NULL
+            || catalog_state_set(obj, "service",
+                                 json_stringn(c[i].key, c[i].key_len)) != 0
+            || catalog_state_set(obj, "updated_at", json_string(updated_at))
+               != 0
+            || catalog_state_set(obj, "updated_by",
+                                 c[i].updated_by_len
+                                 ? json_stringn(c[i].updated_by,
+                                                c[i].updated_by_len)
+                                 : json_null()) != 0
+            || json_array_append_new(arr, obj) != 0)
+        {
+            json_decref(obj);
+            return catalog_state_error(ctx, "cleared[%u]: invalid UTF-8 or "
+                                       "out of memory", (unsigned) i);
+        }
+    }
+
+    return 0;
 }
 
 
@@ -428,17 +496,28 @@ int
 catalog_state_read(const char *path, catalog_state_each_pt each, void *ctx,
     unsigned *skipped, char *err, size_t errlen)
 {
-    int                   rc;
-    char                 *buf;
-    void                 *prev;
-    json_t               *root, *arr;
-    size_t                len, i, n, key_len;
-    unsigned              nskipped;
-    const char           *key;
-    json_error_t          je;
-    catalog_map_t         seen;
-    catalog_override_t    o;
-    catalog_state_ctx_t   sc;
+    return catalog_state_read_all(path, each, NULL, ctx, skipped, err,
+                                  errlen);
+}
+
+
+int
+catalog_state_read_all(const char *path, catalog_state_each_pt each,
+    catalog_state_cleared_pt cleared, void *ctx, unsigned *skipped,
+    char *err, size_t errlen)
+{
+    int                       rc;
+    char                     *buf;
+    void                     *prev;
+    json_t                   *root, *arr, *v;
+    size_t                    len, i, n, key_len;
+    unsigned                  nskipped;
+    const char               *key;
+    json_error_t              je;
+    catalog_map_t             seen;
+    catalog_override_t        o;
+    catalog_state_ctx_t       sc;
+    catalog_state_cleared_t   c;
 
     sc.path = path;
     sc.err = err;
@@ -549,6 +628,29 @@ catalog_state_read(const char *path, catalog_state_each_pt each, void *ctx,
         }
     }
 
+    /* when overrides were cleared: with Redis only */
+
+    v = json_object_get(root, "cleared");
+    n = json_array_size(v);
+
+    for (i = 0; i < n; i++) {
+        if (catalog_state_cleared(&sc, json_array_get(v, i), &c) == 0) {
+            if (cleared && cleared(ctx, &c) != 0) {
+                catalog_state_error(&sc, "cleared[%u]: cannot be applied",
+                                    (unsigned) i);
+                rc = -1;
+                goto done;
+            }
+
+            continue;
+        }
+
+        if (nskipped++ == 0) {
+            catalog_state_error(&sc, "cleared[%u]: skipped: %s",
+                                (unsigned) i, sc.reason);
+        }
+    }
+
     if (skipped) {
         *skipped = nskipped;
     }
@@ -578,7 +680,9 @@ catalog_state_root(catalog_state_ctx_t *ctx, json_t *root,
     {
         key = json_object_iter_key(it);
 
-        if (strcmp(key, "version") != 0 && strcmp(key, "overrides") != 0) {
+        if (strcmp(key, "version") != 0 && strcmp(key, "overrides") != 0
+            && strcmp(key, "cleared") != 0)
+        {
             return catalog_state_error(ctx, "top level: unknown key \"%s\"",
                                        catalog_state_quote(ctx, key,
                                                            strlen(key)));
@@ -609,6 +713,80 @@ catalog_state_root(catalog_state_ctx_t *ctx, json_t *root,
     }
 
     *overrides = v;
+
+    v = json_object_get(root, "cleared");
+
+    if (v && !json_is_array(v)) {
+        return catalog_state_error(ctx, "cleared: must be an array");
+    }
+
+    return 0;
+}
+
+
+static int
+catalog_state_cleared(catalog_state_ctx_t *ctx, json_t *obj,
+    catalog_state_cleared_t *c)
+{
+    void        *it;
+    size_t       tlen;
+    const char  *name, *t;
+
+    if (!json_is_object(obj)) {
+        return catalog_state_reason(ctx, "must be an object");
+    }
+
+    for (it = json_object_iter(obj); it; it = json_object_iter_next(obj, it))
+    {
+        name = json_object_iter_key(it);
+
+        if (strcmp(name, "service") != 0 && strcmp(name, "updated_at") != 0
+            && strcmp(name, "updated_by") != 0)
+        {
+            return catalog_state_reason(ctx, "unknown key \"%s\"",
+                                        catalog_state_quote(ctx, name,
+                                                            strlen(name)));
+        }
+    }
+
+    if (catalog_state_text(ctx, obj, "service", 1, &c->key, &c->key_len)
+        != 0)
+    {
+        return -1;
+    }
+
+    if (!catalog_check_is_service_key(c->key, c->key_len)) {
+        return catalog_state_reason(ctx, "invalid service \"%s\"",
+                                    catalog_state_quote(ctx, c->key,
+                                                        c->key_len));
+    }
+
+    if (catalog_state_time(ctx, obj, "updated_at", 1, &c->updated_at) != 0) {
+        return -1;
+    }
+
+    /* to the millisecond */
+
+    if (catalog_state_text(ctx, obj, "updated_at", 1, &t, &tlen) != 0) {
+        return -1;
+    }
+
+    c->updated_at = catalog_time_parse_ms(t, tlen);
+
+    if (catalog_state_text(ctx, obj, "updated_by", 0, &c->updated_by,
+                           &c->updated_by_len)
+        != 0)
+    {
+        return -1;
+    }
+
+    if (c->updated_by_len
+        && !catalog_check_is_token_name(c->updated_by, c->updated_by_len))
+    {
+        return catalog_state_reason(ctx, "invalid \"updated_by\" \"%s\"",
+                                    catalog_state_quote(ctx, c->updated_by,
+                                                        c->updated_by_len));
+    }
 
     return 0;
 }

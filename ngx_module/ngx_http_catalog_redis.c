@@ -23,8 +23,8 @@
  * open a socket to Redis; they see what the owner brings in through the
  * zone, as requests always do.
  *
- * Every key is synced the same way: its hash is read (HMGET of the five
- * fields, a reply of bounded size), checked as hostile input, and the
+ * Every key is synced the same way: its hash is read (by a script that
+ * gives at most 16 fields and 8 KiB), checked as hostile input, and the
  * newest of it and the zone's last change wins: the zone takes Redis's,
  * or Redis gets the zone's through a script that writes only if the hash
  * is still what was read (a compare and set), then counts the change in
@@ -40,11 +40,13 @@
 #define NGX_HTTP_CATALOG_REDIS_PENDING_TICK 20
 #define NGX_HTTP_CATALOG_REDIS_RECHECK      250
 #define NGX_HTTP_CATALOG_REDIS_SAVE         1000
+#define NGX_HTTP_CATALOG_REDIS_STABLE       10000  /* ms connected */
 #define NGX_HTTP_CATALOG_REDIS_CHUNK        256
 #define NGX_HTTP_CATALOG_REDIS_TRIES        3
-#define NGX_HTTP_CATALOG_REDIS_LOGS         10     /* skipped, per tick */
+#define NGX_HTTP_CATALOG_REDIS_LOGS         20     /* skipped, a second */
 #define NGX_HTTP_CATALOG_REDIS_SCANS        64     /* SCAN calls a tick */
 #define NGX_HTTP_CATALOG_REDIS_FLEET_SIZE   (64 * 1024)
+#define NGX_HTTP_CATALOG_REDIS_HASH_MAX     16     /* fields read */
 
 /* privdata of a key's commands: the service index, the tries, a flag */
 #define NGX_HTTP_CATALOG_REDIS_RESYNC       0x80000000
@@ -88,6 +90,7 @@ typedef struct {
     unsigned                        hard:1;        /* Redis said no */
 
     ngx_uint_t                      attempt;
+    ngx_msec_t                      ready_at;
     ngx_atomic_uint_t               pending_out;
 
     ngx_uint_t                      resync_next;
@@ -99,6 +102,7 @@ typedef struct {
     uint64_t                        base;          /* status:version */
     uint64_t                        messages;      /* events since */
 
+    time_t                          logged_at;
     ngx_uint_t                      logged;
     ngx_uint_t                      unlogged;
 
@@ -195,6 +199,32 @@ static const char  ngx_http_catalog_redis_cas[] =
     "local v = redis.call('INCR', KEYS[2])\n"
     "redis.call('PUBLISH', KEYS[3], ARGV[11])\n"
     "return v\n";
+
+
+/*
+ * The read: the whole hash, to tell unknown fields, but never more than a
+ * few fields: a hash grown by another tool costs no memory here
+ */
+
+static const char  ngx_http_catalog_redis_get[] =
+    "local n = redis.call('HLEN', KEYS[1])\n"
+    "if n > 16 then return n end\n"
+    "local h = redis.call('HGETALL', KEYS[1])\n"
+    "local size = 0\n"
+    "for i = 1, #h do size = size + #h[i] end\n"
+    "if size > 8192 then return -1 end\n"
+    "return h\n";
+
+
+/* the nodes' records, each at most 4 KiB: a larger one reads as none */
+
+static const char  ngx_http_catalog_redis_get_nodes[] =
+    "local r = {}\n"
+    "for i, k in ipairs(KEYS) do\n"
+    "  local ok, v = pcall(redis.call, 'GET', k)\n"
+    "  if ok and v and #v <= 4096 then r[i] = v else r[i] = false end\n"
+    "end\n"
+    "return r\n";
 
 
 static ngx_http_catalog_redis_t  ngx_http_catalog_redis_worker;
@@ -300,6 +330,13 @@ ngx_http_catalog_redis_exit_process(ngx_cycle_t *cycle)
     /* both contexts freed: no socket is left open at exit */
 
     rd->exiting = 1;
+
+    /* what came from Redis and is not in the state file yet */
+
+    if (rd->save_ev.timer_set) {
+        ngx_del_timer(&rd->save_ev);
+        ngx_http_catalog_redis_save(&rd->save_ev);
+    }
 
     ngx_http_catalog_redis_stop(rd);
     ngx_http_catalog_redis_release(rd);
@@ -461,7 +498,7 @@ ngx_http_catalog_redis_retry(ngx_event_t *ev)
 static void
 ngx_http_catalog_redis_stop(ngx_http_catalog_redis_t *rd)
 {
-    ngx_event_t  *ev[7];
+    ngx_event_t  *ev[6];
     ngx_uint_t    i;
 
     if (rd->state == NGX_HTTP_CATALOG_REDIS_READY) {
@@ -481,14 +518,10 @@ ngx_http_catalog_redis_stop(ngx_http_catalog_redis_t *rd)
     ev[3] = &rd->recheck_ev;
     ev[4] = &rd->heartbeat_ev;
     ev[5] = &rd->resync_ev;
-    ev[6] = &rd->save_ev;
 
-    for (i = 0; i < 7; i++) {
+    /* not the state file's: what came from Redis is still written */
 
-        if (ev[i] == &rd->save_ev && !rd->exiting) {
-            /* what came from Redis is still written to the file */
-            continue;
-        }
+    for (i = 0; i < 6; i++) {
 
         if (ev[i]->timer_set) {
             ngx_del_timer(ev[i]);
@@ -522,6 +555,18 @@ ngx_http_catalog_redis_failed(ngx_http_catalog_redis_conn_t *rc,
 
     was = rd->state;
 
+    /*
+     * the backoff starts again only after a connection that lasted: a
+     * server that fails each connection soon after it is made (a value
+     * that cannot be read, a script refused) is not hammered
+     */
+
+    if (was == NGX_HTTP_CATALOG_REDIS_READY
+        && ngx_current_msec - rd->ready_at >= NGX_HTTP_CATALOG_REDIS_STABLE)
+    {
+        rd->attempt = 0;
+    }
+
     ngx_http_catalog_redis_stop(rd);
 
     if (was != NGX_HTTP_CATALOG_REDIS_READY && rd->sh->since == 0) {
@@ -532,7 +577,7 @@ ngx_http_catalog_redis_failed(ngx_http_catalog_redis_conn_t *rc,
 
     delay = catalog_redis_backoff(rd->attempt++, (uint32_t) ngx_random());
 
-    level = rd->hard ? NGX_LOG_ERR : NGX_LOG_NOTICE;
+    level = (rd->hard || rc->hard) ? NGX_LOG_ERR : NGX_LOG_NOTICE;
 
     if (was == NGX_HTTP_CATALOG_REDIS_READY) {
         ngx_log_error(level, rd->log, 0,
@@ -864,7 +909,7 @@ ngx_http_catalog_redis_ready(ngx_http_catalog_redis_t *rd)
     sh = rd->sh;
 
     rd->state = NGX_HTTP_CATALOG_REDIS_READY;
-    rd->attempt = 0;
+    rd->ready_at = ngx_current_msec;
 
     sh->connected = 1;
     sh->since = ngx_time();
@@ -916,15 +961,6 @@ ngx_http_catalog_redis_tick(ngx_event_t *ev)
     if (rd->state != NGX_HTTP_CATALOG_REDIS_READY) {
         return;
     }
-
-    if (rd->unlogged) {
-        ngx_log_error(NGX_LOG_WARN, rd->log, 0,
-                      "catalog redis: %ui more keys skipped",
-                      rd->unlogged);
-    }
-
-    rd->logged = 0;
-    rd->unlogged = 0;
 
     ngx_http_catalog_redis_recheck(&rd->recheck_ev);
 
@@ -1272,31 +1308,29 @@ ngx_http_catalog_redis_read_key(ngx_http_catalog_redis_t *rd,
     ngx_uint_t index, ngx_uint_t flags)
 {
     u_char              key[CATALOG_REDIS_KEY_MAX];
-    size_t              len[2 + CATALOG_REDIS_FIELDS];
-    ngx_uint_t          i;
+    size_t              len[4];
     catalog_service_t  *s;
-    const char         *argv[2 + CATALOG_REDIS_FIELDS];
+    const char         *argv[4];
 
     s = rd->mcf->catalog->services[index];
 
-    argv[0] = "HMGET";
-    len[0] = 5;
-    argv[1] = (char *) key;
-    len[1] = catalog_redis_key((char *) key, sizeof(key),
+    argv[0] = "EVAL";
+    len[0] = 4;
+    argv[1] = ngx_http_catalog_redis_get;
+    len[1] = sizeof(ngx_http_catalog_redis_get) - 1;
+    argv[2] = "1";
+    len[2] = 1;
+    argv[3] = (char *) key;
+    len[3] = catalog_redis_key((char *) key, sizeof(key),
                                (char *) rd->rcf->prefix.data,
                                rd->rcf->prefix.len, "status:",
                                s->key.data, s->key.len);
 
-    for (i = 0; i < CATALOG_REDIS_FIELDS; i++) {
-        argv[2 + i] = catalog_redis_field_names[i];
-        len[2 + i] = ngx_strlen(catalog_redis_field_names[i]);
-    }
-
-    if (len[1] == 0
+    if (len[3] == 0
         || ngx_http_catalog_redis_conn_send(&rd->cmd,
                                 ngx_http_catalog_redis_key_read,
                                 (void *) (uintptr_t) (index | flags),
-                                2 + CATALOG_REDIS_FIELDS, argv, len)
+                                4, argv, len)
            != NGX_OK)
     {
         ngx_http_catalog_redis_conn_fail(&rd->cmd, "cannot send");
@@ -1361,10 +1395,11 @@ ngx_http_catalog_redis_key_sync(ngx_http_catalog_redis_t *rd,
     char                    err[256];
     u_char                  key[CATALOG_REDIS_KEY_MAX];
     ngx_int_t               rc, local;
-    ngx_uint_t              i, n;
+    ngx_uint_t              i, k, n;
     catalog_str_t           name;
-    redisReply             *e;
+    redisReply             *e, *v;
     catalog_redis_field_t   f[CATALOG_REDIS_FIELDS];
+    catalog_redis_field_t   all[NGX_HTTP_CATALOG_REDIS_HASH_MAX];
     catalog_redis_value_t   remote, mine;
     const char             *invalid;
 
@@ -1381,62 +1416,76 @@ ngx_http_catalog_redis_key_sync(ngx_http_catalog_redis_t *rd,
             return;
         }
 
+        /* no right to read (an ACL): nothing works, the connection goes */
+
+        if (reply->len >= 6 && ngx_strncmp(reply->str, "NOPERM", 6) == 0) {
+            (void) ngx_http_catalog_redis_refused(rd, &rd->cmd, reply);
+            return;
+        }
+
         (void) ngx_atomic_fetch_add(&rd->sh->errors, 1);
         ngx_http_catalog_redis_skipped(rd, &name, reply->str);
         return;
     }
 
-    if (reply->type != REDIS_REPLY_ARRAY
-        || reply->elements != CATALOG_REDIS_FIELDS)
+    if (reply->type == REDIS_REPLY_INTEGER) {
+        ngx_http_catalog_redis_skipped(rd, &name,
+                                       reply->integer < 0
+                                       ? "larger than 8192 bytes"
+                                       : "more than 16 fields");
+        return;
+    }
+
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements % 2
+        || reply->elements > 2 * NGX_HTTP_CATALOG_REDIS_HASH_MAX)
     {
         ngx_http_catalog_redis_skipped(rd, &name, "an unexpected reply");
         return;
     }
 
-    n = 0;
+    /* the fields as they are, for the check; the five, for the write */
+
+    n = reply->elements / 2;
     invalid = NULL;
 
     for (i = 0; i < CATALOG_REDIS_FIELDS; i++) {
-        e = reply->element[i];
-
         f[i].name = catalog_redis_field_names[i];
         f[i].name_len = ngx_strlen(catalog_redis_field_names[i]);
+        f[i].value = "";
+        f[i].value_len = 0;
+    }
 
-        if (e->type == REDIS_REPLY_STRING) {
-            f[i].value = e->str;
-            f[i].value_len = e->len;
-            n++;
+    for (i = 0; i < n; i++) {
+        e = reply->element[2 * i];
+        v = reply->element[2 * i + 1];
 
-        } else if (e->type == REDIS_REPLY_NIL) {
-            f[i].value = "";
-            f[i].value_len = 0;
-
-        } else {
+        if (e->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING) {
             ngx_http_catalog_redis_skipped(rd, &name, "an unexpected reply");
             return;
         }
-    }
 
-    if (n) {
-        /* the fields present, as a hash has them */
+        all[i].name = e->str;
+        all[i].name_len = e->len;
+        all[i].value = v->str;
+        all[i].value_len = v->len;
 
-        catalog_redis_field_t  present[CATALOG_REDIS_FIELDS];
-        ngx_uint_t             k;
-
-        for (i = 0, k = 0; i < CATALOG_REDIS_FIELDS; i++) {
-            if (reply->element[i]->type == REDIS_REPLY_STRING) {
-                present[k++] = f[i];
+        for (k = 0; k < CATALOG_REDIS_FIELDS; k++) {
+            if (f[k].name_len == (size_t) e->len
+                && ngx_strncmp(f[k].name, e->str, e->len) == 0)
+            {
+                f[k].value = v->str;
+                f[k].value_len = v->len;
             }
         }
+    }
 
-        if (catalog_redis_value_parse(present, k,
-                                      ngx_http_catalog_now_ms(), &remote,
-                                      err, sizeof(err))
-            != 0)
-        {
-            ngx_http_catalog_redis_skipped(rd, &name, err);
-            invalid = err;
-        }
+    if (n
+        && catalog_redis_value_parse(all, n, ngx_http_catalog_now_ms(),
+                                     &remote, err, sizeof(err))
+           != 0)
+    {
+        ngx_http_catalog_redis_skipped(rd, &name, err);
+        invalid = err;
     }
 
     local = ngx_http_catalog_zone_last(rd->mcf, s, &mine);
@@ -1581,12 +1630,15 @@ ngx_http_catalog_redis_written(redisAsyncContext *ac, void *r,
                       "catalog redis: cannot write \"%s\": %s",
                       s->key.data, reply->str);
 
-        /* a replica cannot take writes: find the master again */
+        /*
+         * a replica cannot take writes: find the master again; no right
+         * to write (an ACL): nothing works, the connection goes
+         */
 
-        if (reply->len >= 8 && ngx_strncmp(reply->str, "READONLY", 8) == 0)
+        if ((reply->len >= 8 && ngx_strncmp(reply->str, "READONLY", 8) == 0)
+            || (reply->len >= 6 && ngx_strncmp(reply->str, "NOPERM", 6) == 0))
         {
-            rd->hard = 1;
-            ngx_http_catalog_redis_conn_fail(rc, "READONLY");
+            (void) ngx_http_catalog_redis_refused(rd, rc, reply);
         }
 
         return;
@@ -1616,6 +1668,21 @@ ngx_http_catalog_redis_skipped(ngx_http_catalog_redis_t *rd,
 {
     u_char  text[CATALOG_REDIS_KEY_MAX * 4 + 1];
 
+    /* at most a few lines a second */
+
+    if (rd->logged_at != ngx_time()) {
+
+        if (rd->unlogged) {
+            ngx_log_error(NGX_LOG_WARN, rd->log, 0,
+                          "catalog redis: %ui more keys skipped",
+                          rd->unlogged);
+        }
+
+        rd->logged_at = ngx_time();
+        rd->logged = 0;
+        rd->unlogged = 0;
+    }
+
     if (rd->logged >= NGX_HTTP_CATALOG_REDIS_LOGS) {
         rd->unlogged++;
         return;
@@ -1639,6 +1706,13 @@ ngx_http_catalog_redis_save(ngx_event_t *ev)
     ngx_http_catalog_redis_t *rd = ev->data;
 
     ngx_pool_t  *pool;
+
+    /* a blocking write: once a resync is over, not in the middle of it */
+
+    if (rd->resync && !rd->exiting) {
+        ngx_add_timer(ev, NGX_HTTP_CATALOG_REDIS_SAVE);
+        return;
+    }
 
     pool = ngx_create_pool(16384, rd->log);
     if (pool == NULL) {
@@ -1739,7 +1813,7 @@ ngx_http_catalog_redis_publish_node(ngx_http_catalog_redis_t *rd)
 }
 
 
-/* the fleet: SCAN for nodes:*, a few calls at most, then one MGET */
+/* the fleet: SCAN for nodes:*, a few calls at most, then one read */
 
 static void
 ngx_http_catalog_redis_scan(ngx_http_catalog_redis_t *rd, const char *cursor,
@@ -1873,28 +1947,35 @@ ngx_http_catalog_redis_scanned(redisAsyncContext *ac, void *r,
         ngx_uint_t     k;
         const char   **argv;
 
-        argv = ngx_palloc(rd->fleet_pool,
-                          (rd->fleet_keys->nelts + 1) * sizeof(char *));
-        len = ngx_palloc(rd->fleet_pool,
-                         (rd->fleet_keys->nelts + 1) * sizeof(size_t));
+        u_char        *nkeys;
 
-        if (argv == NULL || len == NULL) {
+        argv = ngx_palloc(rd->fleet_pool,
+                          (rd->fleet_keys->nelts + 3) * sizeof(char *));
+        len = ngx_palloc(rd->fleet_pool,
+                         (rd->fleet_keys->nelts + 3) * sizeof(size_t));
+        nkeys = ngx_pnalloc(rd->fleet_pool, NGX_INT_T_LEN);
+
+        if (argv == NULL || len == NULL || nkeys == NULL) {
             ngx_http_catalog_redis_fleet_done(rd);
             return;
         }
 
-        argv[0] = "MGET";
+        argv[0] = "EVAL";
         len[0] = 4;
+        argv[1] = ngx_http_catalog_redis_get_nodes;
+        len[1] = sizeof(ngx_http_catalog_redis_get_nodes) - 1;
+        argv[2] = (char *) nkeys;
+        len[2] = ngx_sprintf(nkeys, "%ui", rd->fleet_keys->nelts) - nkeys;
         key = rd->fleet_keys->elts;
 
         for (k = 0; k < rd->fleet_keys->nelts; k++) {
-            argv[k + 1] = (char *) key[k].data;
-            len[k + 1] = key[k].len;
+            argv[k + 3] = (char *) key[k].data;
+            len[k + 3] = key[k].len;
         }
 
         if (ngx_http_catalog_redis_conn_send(rc,
                                              ngx_http_catalog_redis_nodes,
-                                             NULL, k + 1, argv, len)
+                                             NULL, k + 3, argv, len)
             != NGX_OK)
         {
             ngx_http_catalog_redis_conn_fail(rc, "cannot send");

@@ -55,7 +55,9 @@ ngx_http_catalog_redis_conn_open(ngx_http_catalog_redis_conn_t *rc,
 
     rc->due = 0;
     rc->up = 0;
+    rc->hard = 0;
     rc->reason = NULL;
+    rc->name = &rcf->name;
     rc->timeout = rcf->timeout;
 
     rc->timer.handler = ngx_http_catalog_redis_timer_handler;
@@ -305,6 +307,10 @@ ngx_http_catalog_redis_on_disconnect(const redisAsyncContext *cac,
 
     ngx_http_catalog_redis_detach(rc);
 
+    /* a peer that is no Redis is an error, not a network event */
+
+    rc->hard = (ac->err == REDIS_ERR_PROTOCOL);
+
     if (rc->failed) {
         rc->failed(rc, (status != REDIS_OK && ac->errstr[0])
                        ? ac->errstr : "closed by the server");
@@ -358,9 +364,10 @@ ngx_http_catalog_redis_read_handler(ngx_event_t *ev)
 
     if (left > NGX_HTTP_CATALOG_REDIS_REPLY_MAX) {
         ngx_log_error(NGX_LOG_ERR, rc->log, 0,
-                      "catalog redis: a reply is larger than %d bytes; "
-                      "closing the %s connection",
-                      NGX_HTTP_CATALOG_REDIS_REPLY_MAX, rc->what);
+                      "catalog redis: a reply from %V is larger than %d "
+                      "bytes; closing the connection",
+                      rc->name, NGX_HTTP_CATALOG_REDIS_REPLY_MAX);
+        rc->hard = 1;
         ngx_http_catalog_redis_conn_fail(rc, "a reply too large");
     }
 }

@@ -43,6 +43,8 @@ static void ngx_http_catalog_zone_load(ngx_shm_zone_t *shm_zone,
     ngx_http_catalog_main_conf_t *mcf);
 static int ngx_http_catalog_zone_restore(void *data, const char *key,
     size_t key_len, const catalog_override_t *o);
+static int ngx_http_catalog_zone_restore_cleared(void *data,
+    const catalog_state_cleared_t *c);
 static void ngx_http_catalog_zone_read(ngx_http_catalog_state_ctx_t *ctx,
     const catalog_service_t *s, catalog_state_t *st);
 static void ngx_http_catalog_zone_copy_stats(catalog_stats_t *dst,
@@ -885,9 +887,10 @@ ngx_http_catalog_zone_load(ngx_shm_zone_t *shm_zone,
 
     skipped = 0;
 
-    if (catalog_state_read((char *) mcf->state_file.data,
-                           ngx_http_catalog_zone_restore, mcf, &skipped,
-                           err, sizeof(err))
+    if (catalog_state_read_all((char *) mcf->state_file.data,
+                               ngx_http_catalog_zone_restore,
+                               ngx_http_catalog_zone_restore_cleared, mcf,
+                               &skipped, err, sizeof(err))
         != 0)
     {
         ngx_log_error(NGX_LOG_ERR, shm_zone->shm.log, 0,
@@ -936,11 +939,14 @@ ngx_int_t
 ngx_http_catalog_zone_save(ngx_http_catalog_main_conf_t *mcf,
     ngx_pool_t *pool, ngx_log_t *log)
 {
-    char                    err[CATALOG_ERROR_LEN];
-    ngx_uint_t              i, n;
-    catalog_t              *cat;
-    catalog_override_t     *o;
-    catalog_state_entry_t  *e;
+    char                      err[CATALOG_ERROR_LEN];
+    u_char                   *by;
+    ngx_uint_t                i, n, nc;
+    catalog_t                *cat;
+    catalog_override_t       *o;
+    catalog_redis_value_t     v;
+    catalog_state_entry_t    *e;
+    catalog_state_cleared_t  *c;
 
     if (mcf->state_file.len == 0) {
         return NGX_OK;
@@ -956,6 +962,16 @@ ngx_http_catalog_zone_save(ngx_http_catalog_main_conf_t *mcf,
         return NGX_ERROR;
     }
 
+    c = NULL;
+
+    if (mcf->redis) {
+        c = ngx_palloc(pool, (cat->nservices + 1)
+                             * sizeof(catalog_state_cleared_t));
+        if (c == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
     /*
      * a blocking write, on purpose: changes are rare, and the file must
      * be on disk before the change is confirmed
@@ -968,8 +984,35 @@ ngx_http_catalog_zone_save(ngx_http_catalog_main_conf_t *mcf,
     ngx_shmtx_lock(&mcf->shpool->mutex);
 
     n = 0;
+    nc = 0;
 
     for (i = 0; i < cat->nservices; i++) {
+
+        /*
+         * with Redis, a clear is kept too: an older override in Redis
+         * must not come back after a restart
+         */
+
+        if (c && ngx_http_catalog_zone_last(mcf, cat->services[i], &v)
+            && v.cleared)
+        {
+            by = ngx_pnalloc(pool, v.o.updated_by_len + 1);
+            if (by == NULL) {
+                ngx_shmtx_unlock(&mcf->shpool->mutex);
+                return NGX_ERROR;
+            }
+
+            ngx_memcpy(by, v.o.updated_by, v.o.updated_by_len);
+
+            c[nc].key = cat->services[i]->key.data;
+            c[nc].key_len = cat->services[i]->key.len;
+            c[nc].updated_at = v.o.updated_at;
+            c[nc].updated_by = (char *) by;
+            c[nc].updated_by_len = v.o.updated_by_len;
+            nc++;
+            continue;
+        }
+
         if (!ngx_http_catalog_zone_get(mcf, cat->services[i], o)) {
             continue;
         }
@@ -986,8 +1029,8 @@ ngx_http_catalog_zone_save(ngx_http_catalog_main_conf_t *mcf,
         }
     }
 
-    if (catalog_state_write((char *) mcf->state_file.data, e, n, err,
-                            sizeof(err))
+    if (catalog_state_write_all((char *) mcf->state_file.data, e, n, c, nc,
+                                err, sizeof(err))
         != 0)
     {
         ngx_shmtx_unlock(&mcf->shpool->mutex);
@@ -998,6 +1041,34 @@ ngx_http_catalog_zone_save(ngx_http_catalog_main_conf_t *mcf,
     ngx_shmtx_unlock(&mcf->shpool->mutex);
 
     return NGX_OK;
+}
+
+
+static int
+ngx_http_catalog_zone_restore_cleared(void *data,
+    const catalog_state_cleared_t *c)
+{
+    ngx_http_catalog_main_conf_t  *mcf = data;
+
+    catalog_service_t      *s;
+    catalog_redis_value_t   v;
+
+    s = catalog_find_service(mcf->catalog, c->key, c->key_len);
+
+    if (s == NULL || s->status == CATALOG_STATUS_RETIRED) {
+        return 0;
+    }
+
+    ngx_memzero(&v, sizeof(catalog_redis_value_t));
+
+    v.cleared = 1;
+    v.o.updated_at = c->updated_at;
+    v.o.updated_by_len = ngx_min(c->updated_by_len, CATALOG_TOKEN_NAME_MAX);
+    ngx_memcpy(v.o.updated_by, c->updated_by, v.o.updated_by_len);
+
+    (void) ngx_http_catalog_zone_merge(mcf, s, &v);
+
+    return 0;
 }
 
 

@@ -10,7 +10,8 @@
  * a write can fail with its message, damaged files (truncated at every
  * byte, garbage, another version, another shape) refused with nothing
  * called, and broken entries skipped, counted and the first one named.
- * The files in state/ are described in state/README.
+ * The same for the "cleared" list that catalog_state_write_all() adds
+ * with Redis.  The files in state/ are described in state/README.
  */
 
 
@@ -44,9 +45,20 @@ typedef struct {
 
 
 typedef struct {
+    char                          key[160];
+    int64_t                       updated_at;
+    size_t                        updated_by_len;
+    char                          updated_by[CATALOG_TOKEN_NAME_MAX + 1];
+} seen_cleared_t;
+
+
+typedef struct {
     unsigned                      calls;
     unsigned                      fail_at;     /* 0: never */
     seen_t                        seen[MAX_SEEN];
+    unsigned                      ncleared;
+    unsigned                      cleared_fail_at;     /* 0: never */
+    seen_cleared_t                cleared[MAX_SEEN];
 } collect_t;
 
 
@@ -68,9 +80,12 @@ typedef struct {
 
 static int collect(void *ctx, const char *key, size_t key_len,
     const catalog_override_t *o);
+static int collect_cleared(void *ctx, const catalog_state_cleared_t *cl);
 static void override(catalog_override_t *o, catalog_status_e status,
     const char *message, int64_t until, int64_t updated_at,
     const char *updated_by);
+static void clear_entry(catalog_state_cleared_t *cl, const char *key,
+    int64_t updated_at, const char *updated_by);
 static const char *fixture(const char *name);
 static char *tmpdir(void);
 static const char *path_in(const char *dir, const char *name);
@@ -108,6 +123,35 @@ collect(void *ctx, const char *key, size_t key_len,
 }
 
 
+static int
+collect_cleared(void *ctx, const catalog_state_cleared_t *cl)
+{
+    collect_t       *c;
+    seen_cleared_t  *s;
+
+    c = ctx;
+
+    /* what is read points into the file: never NULL, "" when empty */
+
+    assert_non_null(cl->key);
+    assert_non_null(cl->updated_by);
+    assert_true(c->ncleared < MAX_SEEN);
+    assert_true(cl->key_len < sizeof(c->cleared[0].key));
+    assert_true(cl->updated_by_len <= CATALOG_TOKEN_NAME_MAX);
+
+    s = &c->cleared[c->ncleared++];
+
+    memcpy(s->key, cl->key, cl->key_len);
+    s->key[cl->key_len] = '\0';
+    s->updated_at = cl->updated_at;
+    s->updated_by_len = cl->updated_by_len;
+    memcpy(s->updated_by, cl->updated_by, cl->updated_by_len);
+    s->updated_by[cl->updated_by_len] = '\0';
+
+    return (c->cleared_fail_at && c->ncleared == c->cleared_fail_at) ? -1 : 0;
+}
+
+
 static void
 override(catalog_override_t *o, catalog_status_e status, const char *message,
     int64_t until, int64_t updated_at, const char *updated_by)
@@ -123,6 +167,20 @@ override(catalog_override_t *o, catalog_status_e status, const char *message,
 
     o->updated_by_len = strlen(updated_by);
     memcpy(o->updated_by, updated_by, o->updated_by_len);
+}
+
+
+static void
+clear_entry(catalog_state_cleared_t *cl, const char *key, int64_t updated_at,
+    const char *updated_by)
+{
+    /* updated_by may be NULL: no name */
+
+    cl->key = key;
+    cl->key_len = strlen(key);
+    cl->updated_at = updated_at;
+    cl->updated_by = updated_by;
+    cl->updated_by_len = updated_by ? strlen(updated_by) : 0;
 }
 
 
@@ -274,6 +332,19 @@ expect_damaged(const char *path, const char *msg)
                                         sizeof(err)), -1);
     assert_string_equal(err, msg);
     assert_int_equal(c.calls, 0);
+    assert_int_equal(skipped, 0);
+
+    /* the same with cleared(): it is not called either */
+
+    memset(&c, 0, sizeof(c));
+    skipped = 77;
+
+    assert_int_equal(catalog_state_read_all(path, collect, collect_cleared,
+                                            &c, &skipped, err, sizeof(err)),
+                     -1);
+    assert_string_equal(err, msg);
+    assert_int_equal(c.calls, 0);
+    assert_int_equal(c.ncleared, 0);
     assert_int_equal(skipped, 0);
 }
 
@@ -639,6 +710,23 @@ test_state_shapes(void **state)
             "overrides: must be an array");
     DAMAGED("{\"version\": 1, \"overrides\": null}",
             "overrides: must be an array");
+
+    /* "cleared" may be missing, but when there it is a list */
+
+    DAMAGED("{\"version\": 1, \"overrides\": [], \"cleared\": {}}",
+            "cleared: must be an array");
+    DAMAGED("{\"version\": 1, \"overrides\": [], \"cleared\": null}",
+            "cleared: must be an array");
+    DAMAGED("{\"version\": 1, \"overrides\": [], \"cleared\": \"a/b\"}",
+            "cleared: must be an array");
+    DAMAGED("{\"version\": 1, \"overrides\": [{\"service\": \"a/b\", "
+            "\"status\": \"active\", \"updated_at\": "
+            "\"2026-11-30T10:00:00Z\"}], \"cleared\": 0}",
+            "cleared: must be an array");
+    DAMAGED("{\"version\": 1, \"cleared\": []}", "overrides: is required");
+    DAMAGED("{\"version\": 1, \"overrides\": [], \"cleared\": [], "
+            "\"cleared\": []}", "line 1, column 56: invalid JSON: "
+            "duplicate object key near '\"cleared\"'");
 
 #undef DAMAGED
 
@@ -1375,6 +1463,703 @@ test_state_hostile_mutations(void **state)
 }
 
 
+/* the "cleared" list (with Redis) */
+
+
+static void
+test_state_cleared_text(void **state)
+{
+    char                      err[CATALOG_ERROR_LEN];
+    char                     *dir, *text;
+    size_t                    len;
+    unsigned                  skipped;
+    collect_t                 c;
+    catalog_override_t        o[2];
+    catalog_state_entry_t     e[2];
+    catalog_state_cleared_t   cl[2];
+
+    (void) state;
+
+    dir = tmpdir();
+
+    override(&o[0], CATALOG_STATUS_MAINTENANCE, "Tutup\nsementara",
+             1796086800, 1796000000000LL, "ops-dukcapil");
+    override(&o[1], CATALOG_STATUS_ACTIVE, "", 0, 1796000001000LL, "");
+
+    e[0].key = "dukcapil/ktp";
+    e[0].key_len = 12;
+    e[0].override = &o[0];
+    e[1].key = "kemenkes/vaksin";
+    e[1].key_len = 15;
+    e[1].override = &o[1];
+
+    /* to the millisecond; no name is null */
+
+    clear_entry(&cl[0], "bpjs/klaim", 1796000000123LL, "ops-bpjs");
+    clear_entry(&cl[1], "kemenkes/obat", 1577836800005LL, NULL);
+
+    assert_int_equal(catalog_state_write_all(path_in(dir, "state.json"), e,
+                                             2, cl, 2, err, sizeof(err)), 0);
+
+    assert_false(exists(path_in(dir, "state.json.tmp")));
+
+    text = get_file(path_in(dir, "state.json"), &len);
+
+    assert_string_equal(text,
+        "{\n"
+        "  \"version\": 1,\n"
+        "  \"overrides\": [\n"
+        "    {\n"
+        "      \"service\": \"dukcapil/ktp\",\n"
+        "      \"status\": \"maintenance\",\n"
+        "      \"message\": \"Tutup\\nsementara\",\n"
+        "      \"until\": \"2026-12-01T01:00:00Z\",\n"
+        "      \"updated_at\": \"2026-11-30T00:53:20.000Z\",\n"
+        "      \"updated_by\": \"ops-dukcapil\"\n"
+        "    },\n"
+        "    {\n"
+        "      \"service\": \"kemenkes/vaksin\",\n"
+        "      \"status\": \"active\",\n"
+        "      \"message\": null,\n"
+        "      \"until\": null,\n"
+        "      \"updated_at\": \"2026-11-30T00:53:21.000Z\",\n"
+        "      \"updated_by\": null\n"
+        "    }\n"
+        "  ],\n"
+        "  \"cleared\": [\n"
+        "    {\n"
+        "      \"service\": \"bpjs/klaim\",\n"
+        "      \"updated_at\": \"2026-11-30T00:53:20.123Z\",\n"
+        "      \"updated_by\": \"ops-bpjs\"\n"
+        "    },\n"
+        "    {\n"
+        "      \"service\": \"kemenkes/obat\",\n"
+        "      \"updated_at\": \"2020-01-01T00:00:00.005Z\",\n"
+        "      \"updated_by\": null\n"
+        "    }\n"
+        "  ]\n"
+        "}\n");
+
+    free(text);
+
+    /* read back: the overrides through each(), the rest through cleared() */
+
+    memset(&c, 0, sizeof(c));
+    skipped = 77;
+    strcpy(err, "old");
+
+    assert_int_equal(catalog_state_read_all(path_in(dir, "state.json"),
+                                            collect, collect_cleared, &c,
+                                            &skipped, err, sizeof(err)),
+                     0);
+    assert_int_equal(skipped, 0);
+    assert_string_equal(err, "");
+
+    assert_int_equal(c.calls, 2);
+    assert_string_equal(c.seen[0].key, "dukcapil/ktp");
+    assert_int_equal(c.seen[0].o.status, CATALOG_STATUS_MAINTENANCE);
+    assert_string_equal(c.seen[0].o.message, "Tutup\nsementara");
+    assert_int_equal(c.seen[0].o.until, 1796086800);
+    assert_int_equal(c.seen[0].o.updated_at, 1796000000000LL);
+    assert_string_equal(c.seen[0].o.updated_by, "ops-dukcapil");
+    assert_string_equal(c.seen[1].key, "kemenkes/vaksin");
+    assert_int_equal(c.seen[1].o.status, CATALOG_STATUS_ACTIVE);
+    assert_int_equal(c.seen[1].o.updated_at, 1796000001000LL);
+    assert_int_equal(c.seen[1].o.updated_by_len, 0);
+
+    assert_int_equal(c.ncleared, 2);
+    assert_string_equal(c.cleared[0].key, "bpjs/klaim");
+    assert_int_equal(c.cleared[0].updated_at, 1796000000123LL);
+    assert_int_equal(c.cleared[0].updated_by_len, 8);
+    assert_string_equal(c.cleared[0].updated_by, "ops-bpjs");
+    assert_string_equal(c.cleared[1].key, "kemenkes/obat");
+    assert_int_equal(c.cleared[1].updated_at, 1577836800005LL);
+    assert_int_equal(c.cleared[1].updated_by_len, 0);
+    assert_string_equal(c.cleared[1].updated_by, "");
+
+    /* skipped may be NULL */
+
+    memset(&c, 0, sizeof(c));
+
+    assert_int_equal(catalog_state_read_all(path_in(dir, "state.json"),
+                                            collect, collect_cleared, &c,
+                                            NULL, err, sizeof(err)), 0);
+    assert_int_equal(c.calls, 2);
+    assert_int_equal(c.ncleared, 2);
+
+    /* cleared entries without overrides */
+
+    assert_int_equal(catalog_state_write_all(path_in(dir, "state.json"),
+                                             NULL, 0, cl, 1, err,
+                                             sizeof(err)), 0);
+
+    text = get_file(path_in(dir, "state.json"), &len);
+
+    assert_string_equal(text,
+        "{\n"
+        "  \"version\": 1,\n"
+        "  \"overrides\": [],\n"
+        "  \"cleared\": [\n"
+        "    {\n"
+        "      \"service\": \"bpjs/klaim\",\n"
+        "      \"updated_at\": \"2026-11-30T00:53:20.123Z\",\n"
+        "      \"updated_by\": \"ops-bpjs\"\n"
+        "    }\n"
+        "  ]\n"
+        "}\n");
+
+    free(text);
+
+    memset(&c, 0, sizeof(c));
+
+    assert_int_equal(catalog_state_read_all(path_in(dir, "state.json"),
+                                            collect, collect_cleared, &c,
+                                            &skipped, err, sizeof(err)),
+                     0);
+    assert_int_equal(c.calls, 0);
+    assert_int_equal(c.ncleared, 1);
+    assert_int_equal(skipped, 0);
+
+    cleanup(dir);
+    free(dir);
+}
+
+
+static void
+test_state_cleared_none(void **state)
+{
+    char                      err[CATALOG_ERROR_LEN];
+    char                     *dir, *text, *plain;
+    size_t                    len, plen;
+    catalog_override_t        o;
+    catalog_state_entry_t     e;
+    catalog_state_cleared_t   cl;
+
+    (void) state;
+
+    /* nc == 0: no "cleared" key, the text of catalog_state_write() */
+
+    dir = tmpdir();
+
+    override(&o, CATALOG_STATUS_MAINTENANCE, "x", 1796086800,
+             1796000000000LL, "ops");
+    e.key = "a/b";
+    e.key_len = 3;
+    e.override = &o;
+
+    clear_entry(&cl, "c/d", 1796000000123LL, "ops");
+
+    assert_int_equal(catalog_state_write(path_in(dir, "plain.json"), &e, 1,
+                                         err, sizeof(err)), 0);
+    plain = get_file(path_in(dir, "plain.json"), &plen);
+
+    assert_null(strstr(plain, "cleared"));
+
+    assert_int_equal(catalog_state_write_all(path_in(dir, "s.json"), &e, 1,
+                                             &cl, 0, err, sizeof(err)), 0);
+    text = get_file(path_in(dir, "s.json"), &len);
+    assert_string_equal(text, plain);
+    free(text);
+
+    assert_int_equal(catalog_state_write_all(path_in(dir, "s.json"), &e, 1,
+                                             NULL, 0, err, sizeof(err)), 0);
+    text = get_file(path_in(dir, "s.json"), &len);
+    assert_string_equal(text, plain);
+    free(text);
+
+    assert_int_equal(catalog_state_write_all(path_in(dir, "s.json"), NULL, 0,
+                                             NULL, 0, err, sizeof(err)), 0);
+    text = get_file(path_in(dir, "s.json"), &len);
+    assert_string_equal(text, "{\n  \"version\": 1,\n  \"overrides\": []\n}\n");
+    free(text);
+
+    assert_false(exists(path_in(dir, "s.json.tmp")));
+
+    free(plain);
+    cleanup(dir);
+    free(dir);
+}
+
+
+static void
+test_state_cleared_read(void **state)
+{
+    char         err[CATALOG_ERROR_LEN];
+    char        *dir;
+    unsigned     skipped;
+    collect_t    c;
+    const char  *text;
+
+    (void) state;
+
+    dir = tmpdir();
+
+    /* another offset and four digits of a fraction: the first three kept */
+
+    text = "{\"version\": 1, \"overrides\": ["
+           "{\"service\": \"a/b\", \"status\": \"maintenance\", "
+           "\"message\": \"x\", \"updated_at\": \"2026-11-30T10:00:00Z\"}], "
+           "\"cleared\": ["
+           "{\"service\": \"c/d\", "
+           "\"updated_at\": \"2026-11-30T07:53:20.1239+07:00\", "
+           "\"updated_by\": \"ops\"}, "
+           "{\"updated_by\": null, \"updated_at\": \"2020-01-01T00:00:00Z\", "
+           "\"service\": \"e/f\"}, "
+           "{\"service\": \"g/h\", \"updated_at\": \"2020-01-01T00:00:00.5Z\", "
+           "\"updated_by\": \"\"}]}";
+
+    put_file(path_in(dir, "s.json"), text, strlen(text));
+
+    /* the old reader: the overrides applied, the list read and ignored */
+
+    memset(&c, 0, sizeof(c));
+    skipped = 77;
+    strcpy(err, "old");
+
+    assert_int_equal(catalog_state_read(path_in(dir, "s.json"), collect, &c,
+                                        &skipped, err, sizeof(err)), 0);
+    assert_int_equal(skipped, 0);
+    assert_string_equal(err, "");
+    assert_int_equal(c.calls, 1);
+    assert_string_equal(c.seen[0].key, "a/b");
+    assert_string_equal(c.seen[0].o.message, "x");
+    assert_int_equal(c.ncleared, 0);
+
+    /* and with cleared() */
+
+    memset(&c, 0, sizeof(c));
+
+    assert_int_equal(catalog_state_read_all(path_in(dir, "s.json"), collect,
+                                            collect_cleared, &c, &skipped,
+                                            err, sizeof(err)), 0);
+    assert_int_equal(skipped, 0);
+    assert_int_equal(c.calls, 1);
+    assert_int_equal(c.ncleared, 3);
+    assert_string_equal(c.cleared[0].key, "c/d");
+    assert_int_equal(c.cleared[0].updated_at, 1796000000123LL);
+    assert_string_equal(c.cleared[0].updated_by, "ops");
+    assert_string_equal(c.cleared[1].key, "e/f");
+    assert_int_equal(c.cleared[1].updated_at, 1577836800000LL);
+    assert_int_equal(c.cleared[1].updated_by_len, 0);
+    assert_string_equal(c.cleared[2].key, "g/h");
+    assert_int_equal(c.cleared[2].updated_at, 1577836800500LL);
+    assert_int_equal(c.cleared[2].updated_by_len, 0);
+
+    /* an empty list */
+
+    text = "{\"version\": 1, \"overrides\": [], \"cleared\": []}";
+    put_file(path_in(dir, "s.json"), text, strlen(text));
+
+    memset(&c, 0, sizeof(c));
+
+    assert_int_equal(catalog_state_read_all(path_in(dir, "s.json"), collect,
+                                            collect_cleared, &c, &skipped,
+                                            err, sizeof(err)), 0);
+    assert_int_equal(skipped, 0);
+    assert_int_equal(c.calls, 0);
+    assert_int_equal(c.ncleared, 0);
+
+    /* the old reader checks the list all the same: a broken entry counts */
+
+    text = "{\"version\": 1, \"overrides\": [], \"cleared\": [7]}";
+    put_file(path_in(dir, "s.json"), text, strlen(text));
+
+    assert_int_equal(catalog_state_read(path_in(dir, "s.json"), collect, &c,
+                                        &skipped, err, sizeof(err)), 0);
+    assert_int_equal(skipped, 1);
+    assert_string_equal(err, fmt("state file \"%s\": cleared[0]: skipped: "
+                                 "must be an object",
+                                 path_in(dir, "s.json")));
+
+    cleanup(dir);
+    free(dir);
+}
+
+
+static void
+test_state_cleared_skip_reasons(void **state)
+{
+    char         err[CATALOG_ERROR_LEN];
+    char        *dir;
+    const char  *text;
+    size_t       i;
+    unsigned     skipped;
+    collect_t    c;
+
+#define SV  "\"service\": \"x/y\""
+#define AT  "\"updated_at\": \"2026-11-30T10:00:00Z\""
+
+    static const skip_case_t  cases[] = {
+        { "null", "must be an object" },
+        { "[]", "must be an object" },
+        { "7", "must be an object" },
+        { "\"x/y\"", "must be an object" },
+        { "{" SV ", " AT ", \"status\": \"active\"}",
+          "unknown key \"status\"" },
+        { "{" SV ", " AT ", \"message\": null}", "unknown key \"message\"" },
+        { "{" SV ", " AT ", \"x\\u0001\": 1}", "unknown key \"x\\x01\"" },
+        { "{" AT "}", "\"service\" is required" },
+        { "{\"service\": null, " AT "}", "\"service\" is required" },
+        { "{\"service\": 7, " AT "}", "\"service\" must be a string" },
+        { "{\"service\": \"\", " AT "}", "invalid service \"\"" },
+        { "{\"service\": \"xy\", " AT "}", "invalid service \"xy\"" },
+        { "{\"service\": \"x/Y\", " AT "}", "invalid service \"x/Y\"" },
+        { "{\"service\": \"x/y/z\", " AT "}", "invalid service \"x/y/z\"" },
+        { "{\"service\": \"x/y\\n\", " AT "}",
+          "invalid service \"x/y\\x0a\"" },
+        { "{" SV "}", "\"updated_at\" is required" },
+        { "{" SV ", \"updated_at\": null}", "\"updated_at\" is required" },
+        { "{" SV ", \"updated_at\": \"\"}", "\"updated_at\" is required" },
+        { "{" SV ", \"updated_at\": 1796000000}",
+          "\"updated_at\" must be a string" },
+        { "{" SV ", \"updated_at\": \"yesterday\"}",
+          "invalid \"updated_at\" \"yesterday\"" },
+        { "{" SV ", \"updated_at\": \"2026-02-29T00:00:00Z\"}",
+          "invalid \"updated_at\" \"2026-02-29T00:00:00Z\"" },
+        { "{" SV ", \"updated_at\": \"2026-11-30T10:00:60Z\"}",
+          "invalid \"updated_at\" \"2026-11-30T10:00:60Z\"" },
+        { "{" SV ", " AT ", \"updated_by\": 5}",
+          "\"updated_by\" must be a string" },
+        { "{" SV ", " AT ", \"updated_by\": \"a b\"}",
+          "invalid \"updated_by\" \"a b\"" },
+        { "{" SV ", " AT ", \"updated_by\": \"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
+          "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\"}",
+          "invalid \"updated_by\" \"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
+          "nnnnnnnnnnnnnnnnnnnnnnnnnn...\"" },
+    };
+
+    (void) state;
+
+    /* a broken entry between two good ones, which are still delivered */
+
+    dir = tmpdir();
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        text = fmt("{\"version\": 1, \"overrides\": [{\"service\": \"a/b\", "
+                   "\"status\": \"active\", " AT "}], \"cleared\": ["
+                   "{\"service\": \"c/d\", " AT "}, %s, "
+                   "{\"service\": \"e/f\", " AT ", \"updated_by\": null}]}",
+                   cases[i].entry);
+        put_file(path_in(dir, "s.json"), text, strlen(text));
+
+        memset(&c, 0, sizeof(c));
+
+        assert_int_equal(catalog_state_read_all(path_in(dir, "s.json"),
+                                                collect, collect_cleared, &c,
+                                                &skipped, err, sizeof(err)),
+                         0);
+
+        assert_int_equal(c.calls, 1);
+        assert_int_equal(c.ncleared, 2);
+        assert_string_equal(c.cleared[0].key, "c/d");
+        assert_string_equal(c.cleared[1].key, "e/f");
+        assert_int_equal(skipped, 1);
+        assert_string_equal(err, fmt("state file \"%s\": cleared[1]: "
+                                     "skipped: %s", path_in(dir, "s.json"),
+                                     cases[i].reason));
+    }
+
+    /* the first skipped entry is described, in overrides or in cleared */
+
+    text = "{\"version\": 1, \"overrides\": [], \"cleared\": [{" SV ", " AT
+           "}, null, {" SV "}, {" SV ", " AT "}]}";
+    put_file(path_in(dir, "s.json"), text, strlen(text));
+
+    memset(&c, 0, sizeof(c));
+
+    assert_int_equal(catalog_state_read_all(path_in(dir, "s.json"), collect,
+                                            collect_cleared, &c, &skipped,
+                                            err, sizeof(err)), 0);
+    assert_int_equal(c.ncleared, 2);
+    assert_int_equal(skipped, 2);
+    assert_string_equal(err, fmt("state file \"%s\": cleared[1]: skipped: "
+                                 "must be an object",
+                                 path_in(dir, "s.json")));
+
+    text = "{\"version\": 1, \"overrides\": [{" SV "}], \"cleared\": [{" SV
+           "}]}";
+    put_file(path_in(dir, "s.json"), text, strlen(text));
+
+    memset(&c, 0, sizeof(c));
+
+    assert_int_equal(catalog_state_read_all(path_in(dir, "s.json"), collect,
+                                            collect_cleared, &c, &skipped,
+                                            err, sizeof(err)), 0);
+    assert_int_equal(c.calls, 0);
+    assert_int_equal(c.ncleared, 0);
+    assert_int_equal(skipped, 2);
+    assert_string_equal(err, fmt("state file \"%s\": overrides[0]: skipped: "
+                                 "\"status\" is required",
+                                 path_in(dir, "s.json")));
+
+#undef SV
+#undef AT
+
+    cleanup(dir);
+    free(dir);
+}
+
+
+static void
+test_state_cleared_fails(void **state)
+{
+    char         err[CATALOG_ERROR_LEN];
+    char        *dir;
+    unsigned     skipped;
+    collect_t    c;
+    const char  *text;
+
+    (void) state;
+
+    /* the caller stops the reading: -1, and nothing after is called */
+
+    dir = tmpdir();
+
+#define AT  "\"updated_at\": \"2026-11-30T10:00:00Z\""
+
+    text = "{\"version\": 1, \"overrides\": ["
+           "{\"service\": \"a/b\", \"status\": \"active\", " AT "}, "
+           "{\"service\": \"c/d\", \"status\": \"active\", " AT "}], "
+           "\"cleared\": ["
+           "{\"service\": \"e/f\", " AT "}, "
+           "{\"service\": \"E/F\", " AT "}, "
+           "{\"service\": \"g/h\", " AT "}, "
+           "{\"service\": \"i/j\", " AT "}]}";
+
+#undef AT
+
+    put_file(path_in(dir, "s.json"), text, strlen(text));
+
+    memset(&c, 0, sizeof(c));
+    c.cleared_fail_at = 2;
+
+    assert_int_equal(catalog_state_read_all(path_in(dir, "s.json"), collect,
+                                            collect_cleared, &c, &skipped,
+                                            err, sizeof(err)), -1);
+    assert_int_equal(c.calls, 2);
+    assert_int_equal(c.ncleared, 2);
+    assert_string_equal(c.cleared[1].key, "g/h");
+    assert_string_equal(err, fmt("state file \"%s\": cleared[2]: cannot be "
+                                 "applied", path_in(dir, "s.json")));
+
+    /* each() failing comes first: cleared() is not called */
+
+    memset(&c, 0, sizeof(c));
+    c.fail_at = 1;
+
+    assert_int_equal(catalog_state_read_all(path_in(dir, "s.json"), collect,
+                                            collect_cleared, &c, &skipped,
+                                            err, sizeof(err)), -1);
+    assert_int_equal(c.calls, 1);
+    assert_int_equal(c.ncleared, 0);
+    assert_string_equal(err, fmt("state file \"%s\": overrides[0] "
+                                 "(\"a/b\"): cannot be applied",
+                                 path_in(dir, "s.json")));
+
+    cleanup(dir);
+    free(dir);
+}
+
+
+static void
+test_state_cleared_write_invalid(void **state)
+{
+    char                      err[CATALOG_ERROR_LEN];
+    char                     *dir, *old, *text;
+    size_t                    len;
+    catalog_override_t        o;
+    catalog_state_entry_t     e;
+    catalog_state_cleared_t   cl[2];
+    char                      name[CATALOG_TOKEN_NAME_MAX + 2];
+
+    (void) state;
+
+    dir = tmpdir();
+
+    override(&o, CATALOG_STATUS_ACTIVE, "", 0, 1796000000000LL, "");
+    e.key = "a/b";
+    e.key_len = 3;
+    e.override = &o;
+
+    clear_entry(&cl[0], "c/d", 1796000000123LL, "ops");
+    clear_entry(&cl[1], "e/f", 1796000000456LL, NULL);
+
+    assert_int_equal(catalog_state_write_all(path_in(dir, "s.json"), &e, 1,
+                                             cl, 1, err, sizeof(err)), 0);
+    old = get_file(path_in(dir, "s.json"), &len);
+
+    memset(name, 'n', sizeof(name));
+
+    /* what could not be read back is not written: the old file stays */
+
+#define REFUSED(msg)                                                          \
+    assert_int_equal(catalog_state_write_all(path_in(dir, "s.json"), &e, 1,   \
+                                             cl, 2, err, sizeof(err)), -1);   \
+    assert_string_equal(err, fmt("state file \"%s\": " msg,                   \
+                                 path_in(dir, "s.json")));                    \
+    text = get_file(path_in(dir, "s.json"), &len);                            \
+    assert_string_equal(text, old);                                           \
+    free(text);                                                               \
+    assert_false(exists(path_in(dir, "s.json.tmp")))
+
+    cl[0].key = "c/D";
+    REFUSED("cleared[0]: invalid entry");
+
+    cl[0].key = "cd/";
+    REFUSED("cleared[0]: invalid entry");
+
+    cl[0].key = "c/d/";
+    cl[0].key_len = 4;
+    REFUSED("cleared[0]: invalid entry");
+
+    cl[0].key = "c/d";
+    cl[0].key_len = 2;
+    REFUSED("cleared[0]: invalid entry");
+
+    cl[0].key = NULL;
+    cl[0].key_len = 3;
+    REFUSED("cleared[0]: invalid entry");
+
+    cl[0].key = "c/d";
+    cl[1].updated_by = name;
+    cl[1].updated_by_len = CATALOG_TOKEN_NAME_MAX + 1;
+    REFUSED("cleared[1]: invalid entry");
+
+    cl[1].updated_by = "\xff";
+    cl[1].updated_by_len = 1;
+    REFUSED("cleared[1]: invalid UTF-8 or out of memory");
+
+    /* a bad override is named first */
+
+    e.key = "A/b";
+    cl[1].key = "E/f";
+    REFUSED("overrides[0]: invalid service key");
+
+#undef REFUSED
+
+    free(old);
+
+    /* fixed, the write goes through; a name of the longest length */
+
+    e.key = "a/b";
+    cl[1].key = "e/f";
+    cl[1].updated_by = name;
+    cl[1].updated_by_len = CATALOG_TOKEN_NAME_MAX;
+
+    assert_int_equal(catalog_state_write_all(path_in(dir, "s.json"), &e, 1,
+                                             cl, 2, err, sizeof(err)), 0);
+    text = get_file(path_in(dir, "s.json"), &len);
+    assert_non_null(strstr(text, "\"service\": \"e/f\""));
+    free(text);
+
+    cleanup(dir);
+    free(dir);
+}
+
+
+static void
+test_state_cleared_hostile(void **state)
+{
+    int                       rc;
+    char                      err[CATALOG_ERROR_LEN];
+    char                     *dir, *text, *copy;
+    size_t                    len, n, i, k, pos;
+    uint32_t                  seed;
+    unsigned                  skipped;
+    collect_t                 c;
+    catalog_override_t        o[2];
+    catalog_state_entry_t     e[2];
+    catalog_state_cleared_t   cl[2];
+    const char                bytes[] = "\"{}[]:,\\ 0aZ.-+/tT\x01\xc3\xff\x80";
+
+    (void) state;
+
+    /*
+     * a file with both lists, cut at every byte or with bytes changed:
+     * damaged, and nothing called, or every entry delivered or skipped
+     */
+
+    dir = tmpdir();
+
+    override(&o[0], CATALOG_STATUS_MAINTENANCE, "Tutup", 1796086800,
+             1796000000000LL, "ops");
+    override(&o[1], CATALOG_STATUS_ACTIVE, "", 0, 1796000001000LL, "");
+
+    e[0].key = "a/b";
+    e[0].key_len = 3;
+    e[0].override = &o[0];
+    e[1].key = "c/d";
+    e[1].key_len = 3;
+    e[1].override = &o[1];
+
+    clear_entry(&cl[0], "e/f", 1796000000123LL, "ops");
+    clear_entry(&cl[1], "g/h", 1796000000456LL, NULL);
+
+    assert_int_equal(catalog_state_write_all(path_in(dir, "w.json"), e, 2,
+                                             cl, 2, err, sizeof(err)), 0);
+    text = get_file(path_in(dir, "w.json"), &len);
+
+    for (n = 0; n <= len; n++) {
+        put_file(path_in(dir, "s.json"), text, n);
+
+        memset(&c, 0, sizeof(c));
+
+        rc = catalog_state_read_all(path_in(dir, "s.json"), collect,
+                                    collect_cleared, &c, &skipped, err,
+                                    sizeof(err));
+
+        if (n >= len - 1) {
+            assert_int_equal(rc, 0);
+            assert_int_equal(c.calls, 2);
+            assert_int_equal(c.ncleared, 2);
+
+        } else {
+            assert_int_equal(rc, -1);
+            assert_int_equal(c.calls, 0);
+            assert_int_equal(c.ncleared, 0);
+            assert_true(strncmp(err, "state file \"", 12) == 0);
+        }
+    }
+
+    copy = malloc(len);
+    assert_non_null(copy);
+
+    seed = 1970;
+
+    for (i = 0; i < 3000; i++) {
+        memcpy(copy, text, len);
+
+        for (k = 0; k < 1 + i % 3; k++) {
+            seed = seed * 1103515245 + 12345;
+            pos = (seed >> 8) % len;
+            seed = seed * 1103515245 + 12345;
+            copy[pos] = bytes[(seed >> 8) % (sizeof(bytes) - 1)];
+        }
+
+        put_file(path_in(dir, "s.json"), copy, len);
+
+        memset(&c, 0, sizeof(c));
+
+        rc = catalog_state_read_all(path_in(dir, "s.json"), collect,
+                                    collect_cleared, &c, &skipped, err,
+                                    sizeof(err));
+
+        if (rc == 0) {
+            assert_int_equal(c.calls + c.ncleared + skipped, 4);
+
+        } else {
+            assert_int_equal(c.calls, 0);
+            assert_int_equal(c.ncleared, 0);
+        }
+    }
+
+    free(copy);
+    free(text);
+    cleanup(dir);
+    free(dir);
+}
+
+
 int
 main(void)
 {
@@ -1400,6 +2185,13 @@ main(void)
         cmocka_unit_test(test_state_write_invalid),
         cmocka_unit_test(test_state_error_buffer),
         cmocka_unit_test(test_state_hostile_mutations),
+        cmocka_unit_test(test_state_cleared_text),
+        cmocka_unit_test(test_state_cleared_none),
+        cmocka_unit_test(test_state_cleared_read),
+        cmocka_unit_test(test_state_cleared_skip_reasons),
+        cmocka_unit_test(test_state_cleared_fails),
+        cmocka_unit_test(test_state_cleared_write_invalid),
+        cmocka_unit_test(test_state_cleared_hostile),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
