@@ -3,6 +3,7 @@
 #
 #   make          build/ngx_http_catalog_module.so
 #   make run      the demo catalog on http://127.0.0.1:8080/
+#   make fleet    two demo nodes sharing a local Redis (8081, 8082)
 #   make test     cmocka unit tests, the nginx tests (prove), the portal
 #                 in headless chromium, a smoke run of the benchmark
 #   make bench    ngx_catalog against other ways of routing many services
@@ -69,6 +70,11 @@ deps:
 
 run: deps $(MODULE)
 	bash conf/demo/run.sh $(MODULE)
+
+# two demo nodes and a local redis-server: a change on one, seen on the
+# other (README: "Redis: one state for a fleet")
+fleet: deps $(MODULE)
+	bash conf/demo/fleet.sh $(MODULE)
 
 unit: deps
 	$(MAKE) -j2 -C lua-free-tests/unit all
@@ -211,4 +217,4 @@ clean:
 	$(MAKE) -C lua-free-tests/unit clean
 
 .PHONY: all deps run unit prove browser test token clean deb deb-test \
-        docker-test bench bench-smoke hiredis12
+        docker-test bench bench-smoke hiredis12 fleet
