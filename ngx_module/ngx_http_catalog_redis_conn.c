@@ -307,9 +307,16 @@ ngx_http_catalog_redis_on_disconnect(const redisAsyncContext *cac,
 
     ngx_http_catalog_redis_detach(rc);
 
-    /* a peer that is no Redis is an error, not a network event */
+    /*
+     * a peer that is no Redis, or an error reply that hiredis closed the
+     * connection for (NOAUTH to SUBSCRIBE), is an error, not a network
+     * event; LOADING and BUSY pass
+     */
 
-    rc->hard = (ac->err == REDIS_ERR_PROTOCOL);
+    rc->hard = (ac->err == REDIS_ERR_PROTOCOL
+                || (ac->err == REDIS_ERR_OTHER
+                    && ngx_strncmp(ac->errstr, "LOADING", 7) != 0
+                    && ngx_strncmp(ac->errstr, "BUSY", 4) != 0));
 
     if (rc->failed) {
         rc->failed(rc, (status != REDIS_OK && ac->errstr[0])
