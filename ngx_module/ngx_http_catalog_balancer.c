@@ -21,6 +21,20 @@
  * server name) share one list of peers, and each distinct backend is
  * resolved once, at load.  "keepalive" placed after
  * catalog_balancer caches the connections.
+ *
+ * Two differences from round robin, so that backends that reload do not
+ * take a service down:
+ *
+ * - a kept-alive connection that fails before any byte of an answer
+ *   (the backend closed it while it was idle: a reload, a restart) is no
+ *   failure of the backend: it is not counted towards max_fails, and the
+ *   request goes again to the same backend (nginx gives the extra try),
+ *   on another connection; only a failure on a new connection, a timeout
+ *   or an answer counts;
+ * - when every backend of a service is marked down, they are tried all
+ *   the same, in turn ("panic", as Envoy calls it): a backend marked down
+ *   for a failure that has passed answers, where nginx would answer 502
+ *   "no live upstreams" until fail_timeout ends.
  */
 
 
@@ -34,7 +48,9 @@ typedef struct {
     ngx_http_catalog_peers_t     *peers;
     ngx_http_catalog_srv_conf_t  *conf;
     ngx_str_t                    *name;
+    ngx_http_request_t           *request;
     ngx_uint_t                    current;
+    ngx_uint_t                    again;       /* the same on a new one */
     uint64_t                      tried;
 } ngx_http_catalog_peer_data_t;
 
@@ -469,7 +485,9 @@ ngx_http_catalog_init_peer(ngx_http_request_t *r,
     pd->peers = ctx->service->data;
     pd->conf = ngx_http_conf_upstream_srv_conf(us, ngx_http_catalog_module);
     pd->name = &us->host;
+    pd->request = r;
     pd->current = NGX_CONF_UNSET_UINT;
+    pd->again = NGX_CONF_UNSET_UINT;
     pd->tried = 0;
 
     r->upstream->peer.data = pd;
@@ -492,7 +510,7 @@ ngx_http_catalog_get_peer(ngx_peer_connection_t *pc, void *data)
     ngx_http_catalog_peer_data_t  *pd = data;
 
     time_t                     now;
-    ngx_uint_t                 i, k, n;
+    ngx_uint_t                 i, k, n, down;
     ngx_http_catalog_peer_t   *peer;
     ngx_http_catalog_peers_t  *peers;
 
@@ -503,6 +521,16 @@ ngx_http_catalog_get_peer(ngx_peer_connection_t *pc, void *data)
     peer = peers->peers.elts;
     n = peers->peers.nelts;
     now = ngx_time();
+
+    /* a kept-alive connection to it failed: the same backend again */
+
+    if (pd->again != NGX_CONF_UNSET_UINT) {
+        i = pd->again;
+        pd->again = NGX_CONF_UNSET_UINT;
+        goto found;
+    }
+
+    down = 0;
 
     for (k = 0; k < n; k++) {
         i = (peers->next + k) % n;
@@ -524,10 +552,29 @@ ngx_http_catalog_get_peer(ngx_peer_connection_t *pc, void *data)
             && peer[i].fails >= pd->conf->max_fails
             && now - peer[i].checked <= pd->conf->fail_timeout)
         {
+            down++;
             continue;
         }
 
         goto found;
+    }
+
+    /*
+     * every backend not tried yet is marked down: they are tried anyway,
+     * in turn, rather than failing the request at once
+     */
+
+    if (down) {
+        for (k = 0; k < n; k++) {
+            i = (peers->next + k) % n;
+
+            if (!(pd->tried & ((uint64_t) 1 << i))) {
+                ngx_log_debug1(NGX_LOG_DEBUG_HTTP, pc->log, 0,
+                               "catalog balancer: every backend is down, "
+                               "trying peer %ui", i);
+                goto found;
+            }
+        }
     }
 
     pc->name = pd->name;
@@ -563,6 +610,9 @@ ngx_http_catalog_free_peer(ngx_peer_connection_t *pc, void *data,
 {
     ngx_http_catalog_peer_data_t  *pd = data;
 
+    ngx_connection_t         *c;
+    ngx_http_upstream_t      *u;
+    ngx_http_catalog_ctx_t   *ctx;
     ngx_http_catalog_peer_t  *peer;
 
     if (pd->current == NGX_CONF_UNSET_UINT) {
@@ -572,13 +622,48 @@ ngx_http_catalog_free_peer(ngx_peer_connection_t *pc, void *data,
     peer = (ngx_http_catalog_peer_t *) pd->peers->peers.elts + pd->current;
 
     if (state & NGX_PEER_FAILED) {
+
+        /*
+         * a kept-alive connection that failed before any byte of an
+         * answer, and not by a timeout: the backend had closed it
+         */
+
+        c = pc->connection;
+        u = pd->request->upstream;
+
+        if (pc->cached && c
+            && !c->read->timedout && !c->write->timedout
+            && u->headers_in.status_n == 0)
+        {
+            ngx_log_debug1(NGX_LOG_DEBUG_HTTP, pc->log, 0,
+                           "catalog balancer: kept-alive connection to "
+                           "\"%V\" closed, not counted", &peer->name);
+
+            pd->again = pd->current;
+            pd->current = NGX_CONF_UNSET_UINT;
+
+            if (pc->tries) {
+                pc->tries--;
+            }
+
+            return;
+        }
+
         peer->fails++;
         peer->accessed = ngx_time();
         peer->checked = peer->accessed;
 
         if (pd->conf->max_fails && peer->fails == pd->conf->max_fails) {
+            ctx = ngx_http_get_module_ctx(pd->request,
+                                          ngx_http_catalog_module);
+
+            /* nginx's words first, for the alerts that look for them */
+
             ngx_log_error(NGX_LOG_WARN, pc->log, 0,
-                          "upstream server temporarily disabled");
+                          "upstream server temporarily disabled: "
+                          "backend %V of \"%s\"", &peer->name,
+                          ctx && ctx->service ? ctx->service->key.data
+                                              : "");
         }
 
     } else if (peer->fails) {
