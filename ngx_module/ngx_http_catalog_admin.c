@@ -37,7 +37,14 @@ static ngx_int_t ngx_http_catalog_admin_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *message);
 
 
+/*
+ * The module's context of the request: what the variables, the log phase
+ * and the balancer read as ngx_http_catalog_ctx_t comes first, zeroed (no
+ * service routed), then the admin API's own
+ */
+
 typedef struct {
+    ngx_http_catalog_ctx_t        base;
     const catalog_token_t        *token;
     catalog_service_t            *service;
     ngx_uint_t                    status_path;  /* .../status */

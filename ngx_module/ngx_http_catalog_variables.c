@@ -153,7 +153,10 @@ ngx_http_catalog_variable(ngx_http_request_t *r,
             break;
 
         case NGX_HTTP_CATALOG_VAR_ROUTE_PATH:
-            s = ctx->route->path;
+            if (ctx->route) {
+                s = ctx->route->path;
+            }
+
             break;
 
         case NGX_HTTP_CATALOG_VAR_BACKEND_HOST:

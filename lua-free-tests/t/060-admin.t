@@ -1204,3 +1204,52 @@ for my $bad ('2027-02-29T12:00:00Z', '2099-12-01T08:00:60Z', '2099-12-01T08:00:0
 }
 --- no_error_log eval
 [qr/\[(?:warn|error)\]/, @$::NO_TOKEN_IN_LOG]
+
+
+
+=== TEST 20: an access log with every $catalog_* variable: admin, API and routed requests log, no worker dies
+--- manifests eval: $::CATALOG
+--- user_files eval: $::TOKENS
+--- http_config eval
+$::HTTP_CONFIG . <<'_EOC_';
+    log_format vars 'uri=$uri service="$catalog_service" agency="$catalog_agency" '
+                    'category="$catalog_category" status="$catalog_status" '
+                    'route="$catalog_route_path" match="$catalog_match" '
+                    'scheme="$catalog_backend_scheme" host="$catalog_backend_host"';
+    access_log $TEST_NGINX_SERVROOT/logs/vars.log vars;
+_EOC_
+--- config eval: $::CONFIG
+--- perl
+# the admin API keeps its own context: the variables must read it as "no
+# service routed", not as something else (a worker died on it once)
+my @r = (admin('GET', 'services/dukcapil/ktp-elektronik', as => 'dukcapil'),
+         admin('PUT', 'services/dukcapil/ktp-elektronik/status', as => 'dukcapil',
+               body => '{"status": "maintenance", "message": "log"}'),
+         admin('DELETE', 'services/dukcapil/ktp-elektronik/status', as => 'dukcapil'),
+         admin('GET', 'services/nosuch/x', as => 'root'),
+         http_get('/api/catalog/services/dukcapil/ktp-elektronik'),
+         http_get('/dukcapil/ktp/x'));
+is(join(' ', map { $_->{status} } @r), '200 200 200 404 200 200', 'every request answered');
+my $log = '';
+for (1 .. 50) {
+    open my $fh, '<', servroot() . '/logs/vars.log' or last;
+    local $/;
+    $log = <$fh>;
+    last if ($log =~ tr/\n//) >= 7;
+    select undef, undef, undef, 0.05;
+}
+# the backend's server block logs its request too, with nothing routed
+my @lines = split /\n/, $log;
+is(scalar @lines, 7, 'seven lines logged: six requests, one of them proxied');
+for my $i (0 .. 3) {
+    is($lines[$i] =~ s/^uri=\S+ //r,
+       'service="" agency="" category="" status="" route="" match="none" scheme="http" host=""',
+       "admin request $i: no service routed");
+}
+my @routed = grep { /service="dukcapil/ } @lines;
+is("@routed", 'uri=/dukcapil/ktp/x service="dukcapil/ktp-elektronik" agency="dukcapil" '
+            . 'category="kependudukan" status="active" route="/dukcapil/ktp" match="prefix" '
+            . 'scheme="http" host="127.0.0.1:' . backend_port() . '"',
+   'a routed request, the only one with a service: every variable');
+--- no_error_log eval
+[qr/\[(?:alert|crit)\]/, qr/exited on signal/, @$::NO_TOKEN_IN_LOG]
