@@ -192,11 +192,12 @@ harden-deps:
 
 # nginx under valgrind's memcheck (master and workers: valgrind follows
 # the forks), with the .t files of routing, balancer (the TLS sessions
-# saved for https backends), reload, API, admin, zone and state file;
+# saved for https backends), reload, API, admin, zone, state file and
+# the Redis owner's connections across reloads, kills and quits;
 # make valgrind VALGRIND_T=lua-free-tests/t for every file
 VALGRIND_T ?= $(addprefix lua-free-tests/t/,020-routing.t 040-balancer.t \
               041-reload.t 050-api.t 060-admin-tokens.t 060-admin.t \
-              061-zone.t 062-state.t)
+              061-zone.t 062-state.t 083-redis-workers.t)
 
 valgrind: harden-deps $(MODULE)
 	TEST_NGINX_BINARY=$(CURDIR)/lua-free-tests/sanitize/nginx-valgrind \
