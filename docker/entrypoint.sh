@@ -11,16 +11,35 @@
 # Environment:
 #   CATALOG_LISTEN  the gateway's nginx `listen` address: PORT, HOST:PORT or
 #                   [IPV6]:PORT (default 8080)
+#   CATALOG_REDIS   the Redis that the nodes of a fleet share (catalog_redis):
+#                   HOST:PORT, [IPV6]:PORT or unix:/PATH; a host name is
+#                   resolved when nginx loads its configuration, so the name
+#                   must resolve by then (default: none, one node alone)
+#   CATALOG_REDIS_OPTIONS
+#                   more catalog_redis parameters, separated by spaces:
+#                   "interval=1s db=0 prefix=catalog: user=catalog
+#                   timeout=2s connect_timeout=2s" (default: none)
+#   CATALOG_NODE    this node's name in the fleet, 1 to 64 of A-Z a-z 0-9
+#                   . _ - (default: the container's host name)
 #
 # nginx cannot read the environment, so the listen address goes into
-# /etc/nginx/catalog-listen.conf, and catalog_admin_tokens into
+# /etc/nginx/catalog-listen.conf, catalog_admin_tokens into
 # /etc/nginx/catalog-admin.conf when a tokens file is mounted at
-# /etc/nginx/catalog-tokens.json (without one the admin API answers 403).
+# /etc/nginx/catalog-tokens.json (without one the admin API answers 403),
+# and, when CATALOG_REDIS is set, `catalog_zone size=16m;` and
+# `catalog_redis CATALOG_REDIS node=CATALOG_NODE CATALOG_REDIS_OPTIONS;`
+# into /etc/nginx/catalog-redis.conf (empty without it), with
+# password_file=/etc/nginx/redis.pass when a Redis password file is mounted
+# there (its first line is the password).  Every value is checked before
+# it is written: a character that nginx.conf would read as syntax (`;`,
+# braces, quotes, `#`, `$`, a space where none belongs) stops the
+# container with an error.
 
 set -eu
 
 me=catalog-entrypoint
 tokens=/etc/nginx/catalog-tokens.json
+redis_password=/etc/nginx/redis.pass
 
 die() {
     printf '%s: error: %s\n' "$me" "$*" >&2
@@ -36,6 +55,56 @@ check_listen() {
     esac
 }
 
+# A Redis address: HOST:PORT, [IPV6]:PORT or unix:/PATH, with only the
+# characters of those (no space, `;`, quote, brace...).  nginx -t says
+# whether the address itself is valid.
+check_redis() {
+    case $1 in
+        '' | *[!0-9A-Za-z._:/\[\]-]*)
+            die "CATALOG_REDIS: not a Redis address: '$1'" \
+                "(HOST:PORT, [IPV6]:PORT, unix:/PATH)" ;;
+    esac
+}
+
+# A node name, as catalog_redis node= takes it: [A-Za-z0-9._-]{1,64}.
+check_node() {
+    case $1 in
+        '' | *[!0-9A-Za-z._-]*)
+            die "$2: not a node name: '$1' (1 to 64 of A-Z a-z 0-9 . _ -)" ;;
+    esac
+    [ ${#1} -le 64 ] \
+        || die "$2: not a node name: '$1' (1 to 64 of A-Z a-z 0-9 . _ -)"
+}
+
+# CATALOG_REDIS_OPTIONS: NAME=VALUE words separated by blanks, each of the
+# characters of numbers, times, prefixes, user names and paths; node= is
+# CATALOG_NODE's.  Sets $redis_options: the words joined by one space.
+check_redis_options() {
+    redis_options=
+    set -f
+    # shellcheck disable=SC2086     # split on blanks, no globbing
+    set -- $1
+    set +f
+    for w in "$@"; do
+        case $w in
+            *=*) ;;
+            *) bad_option "$w" ;;
+        esac
+        case ${w%%=*} in
+            '' | *[!a-z_]*) bad_option "$w" ;;
+            node) die "CATALOG_REDIS_OPTIONS: '$w': set CATALOG_NODE instead" ;;
+        esac
+        case ${w#*=} in
+            *[!0-9A-Za-z._:/@%+,=-]*) bad_option "$w" ;;
+        esac
+        redis_options="$redis_options $w"
+    done
+}
+bad_option() {
+    die "CATALOG_REDIS_OPTIONS: not a catalog_redis parameter: '$1'" \
+        "(NAME=VALUE, the value of A-Z a-z 0-9 . _ : / @ % + , = -)"
+}
+
 listen=${CATALOG_LISTEN:-8080}
 check_listen "$listen"
 
@@ -44,6 +113,29 @@ if [ -f "$tokens" ]; then
     printf 'catalog_admin_tokens %s;\n' "$tokens" > /etc/nginx/catalog-admin.conf
 else
     : > /etc/nginx/catalog-admin.conf
+fi
+
+if [ -n "${CATALOG_REDIS:-}" ]; then
+    check_redis "$CATALOG_REDIS"
+    if [ -n "${CATALOG_NODE:-}" ]; then
+        node=$CATALOG_NODE
+        check_node "$node" CATALOG_NODE
+    else
+        node=$(uname -n)
+        check_node "$node" "the host name (set CATALOG_NODE)"
+    fi
+    check_redis_options "${CATALOG_REDIS_OPTIONS:-}"
+    password=
+    if [ -f "$redis_password" ]; then
+        password=" password_file=$redis_password"
+    fi
+    printf 'catalog_zone size=16m;\ncatalog_redis %s node=%s%s%s;\n' \
+        "$CATALOG_REDIS" "$node" "$password" "$redis_options" \
+        > /etc/nginx/catalog-redis.conf
+else
+    [ -z "${CATALOG_REDIS_OPTIONS:-}" ] \
+        || die "CATALOG_REDIS_OPTIONS is set, CATALOG_REDIS is not"
+    : > /etc/nginx/catalog-redis.conf
 fi
 
 backend_listen() {
