@@ -11,6 +11,8 @@
 #   make token    a token for the admin API (AGENCY=..., NAME=...)
 #   make deb      build/libnginx-mod-http-catalog_*.deb (make deb-test)
 #   make docker-test  the image of docker/, built and run with podman
+#   make fresh-test   make test and make run on fresh Debian 12 and 13
+#                 (FRESH_SUITES="bookworm trixie"), in chroots
 #   make clean
 
 SHELL      := /bin/bash
@@ -172,6 +174,13 @@ deb-test: deb
 docker-test:
 	bash lua-free-tests/package/docker-test.sh
 
+# the README's promise: make test and make run, as root, on a fresh
+# Debian 12 and 13 (debootstrap --variant=minbase plus make, in a chroot)
+FRESH_SUITES ?= bookworm trixie
+
+fresh-test:
+	FRESH_SUITES='$(FRESH_SUITES)' bash lua-free-tests/package/fresh-test.sh
+
 # sanitizers, valgrind and fuzzing (README: "Sanitizers and fuzzing")
 SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
               -fno-sanitize-recover=all
@@ -218,4 +227,4 @@ clean:
 	$(MAKE) -C lua-free-tests/unit clean
 
 .PHONY: all deps run unit prove browser test token clean deb deb-test \
-        docker-test bench bench-smoke hiredis12 fleet
+        docker-test bench bench-smoke hiredis12 fleet fresh-test

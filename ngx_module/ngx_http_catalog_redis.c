@@ -1579,13 +1579,13 @@ ngx_http_catalog_redis_write(ngx_http_catalog_redis_t *rd,
     argv[16] = s->key.data;
     len[16] = s->key.len;
 
+    flags = index | (tries << NGX_HTTP_CATALOG_REDIS_TRY_SHIFT);
+
     if (len[3] == 0
         || ngx_http_catalog_redis_conn_send(&rd->cmd,
-                              ngx_http_catalog_redis_written,
-                              (void *) (uintptr_t)
-                                  (index
-                                   | (tries << NGX_HTTP_CATALOG_REDIS_TRY_SHIFT)),
-                              17, argv, len)
+                                            ngx_http_catalog_redis_written,
+                                            (void *) (uintptr_t) flags,
+                                            17, argv, len)
            != NGX_OK)
     {
         ngx_http_catalog_redis_conn_fail(&rd->cmd, "cannot send");
