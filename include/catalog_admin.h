@@ -149,6 +149,9 @@ int catalog_state_write_all(const char *path, const catalog_state_entry_t *e,
     size_t n, const catalog_state_cleared_t *c, size_t nc, char *err,
     size_t errlen);
 
+/* fsyncs the directory of path, so that a rename into it lasts */
+int catalog_state_sync(const char *path, char *err, size_t errlen);
+
 /*
  * Reads a state file and calls each() per valid entry.  A missing file is
  * not an error (returns 0); a damaged file is (-1, reason in err) and

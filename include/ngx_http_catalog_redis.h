@@ -60,6 +60,7 @@ struct ngx_http_catalog_redis_conn_s {
     redisAsyncContext            *ac;          /* NULL: closed */
     ngx_connection_t             *connection;
     ngx_event_t                   timer;
+    ngx_event_t                   later;       /* a failure, deferred */
     ngx_uint_t                    due;         /* replies awaited */
     ngx_msec_t                    timeout;
     ngx_log_t                    *log;

@@ -74,6 +74,8 @@ struct ngx_http_catalog_sh_s {
     ngx_uint_t                    capacity;    /* slots, a power of two */
     ngx_uint_t                    used;
     ngx_uint_t                    nactive;     /* slots with an override */
+    uint64_t                      save_ticket; /* state file snapshots */
+    uint64_t                      save_done;   /* the one in place */
     catalog_stats_t               unmatched;   /* no service matched */
     ngx_http_catalog_slot_t       slots[1];
 };

@@ -432,6 +432,19 @@ failed:
 }
 
 
+int
+catalog_state_sync(const char *path, char *err, size_t errlen)
+{
+    catalog_state_ctx_t  ctx;
+
+    ctx.path = path;
+    ctx.err = err;
+    ctx.errlen = errlen;
+
+    return catalog_state_sync_dir(&ctx);
+}
+
+
 static int
 catalog_state_sync_dir(catalog_state_ctx_t *ctx)
 {

@@ -139,6 +139,9 @@ static void ngx_http_catalog_redis_hello(redisAsyncContext *ac, void *r,
 static void ngx_http_catalog_redis_message(redisAsyncContext *ac, void *r,
     void *privdata);
 static void ngx_http_catalog_redis_ready(ngx_http_catalog_redis_t *rd);
+static ngx_uint_t ngx_http_catalog_redis_said(redisReply *reply,
+    const char *word);
+static ngx_uint_t ngx_http_catalog_redis_owner(ngx_http_catalog_redis_t *rd);
 static ngx_int_t ngx_http_catalog_redis_refused(ngx_http_catalog_redis_t *rd,
     ngx_http_catalog_redis_conn_t *rc, redisReply *reply);
 static void ngx_http_catalog_redis_tick(ngx_event_t *ev);
@@ -189,6 +192,10 @@ static void ngx_http_catalog_redis_timer(ngx_event_t *ev,
 
 static const char  ngx_http_catalog_redis_cas[] =
     "local f = {'status', 'message', 'until', 'updated_at', 'updated_by'}\n"
+    "local n = redis.call('GET', KEYS[2])\n"
+    "if n and not tonumber(n) then\n"
+    "  return redis.error_reply('ERR status:version is not a number')\n"
+    "end\n"
     "local cur = redis.call('HMGET', KEYS[1], unpack(f))\n"
     "for i = 1, 5 do\n"
     "  if (cur[i] or '') ~= ARGV[i] then return 0 end\n"
@@ -501,7 +508,9 @@ ngx_http_catalog_redis_stop(ngx_http_catalog_redis_t *rd)
     ngx_event_t  *ev[6];
     ngx_uint_t    i;
 
-    if (rd->state == NGX_HTTP_CATALOG_REDIS_READY) {
+    if (rd->state == NGX_HTTP_CATALOG_REDIS_READY
+        && ngx_http_catalog_redis_owner(rd))
+    {
         rd->sh->connected = 0;
         rd->sh->since = ngx_time();
     }
@@ -568,6 +577,10 @@ ngx_http_catalog_redis_failed(ngx_http_catalog_redis_conn_t *rc,
     }
 
     ngx_http_catalog_redis_stop(rd);
+
+    if (!ngx_http_catalog_redis_owner(rd)) {
+        return;
+    }
 
     if (was != NGX_HTTP_CATALOG_REDIS_READY && rd->sh->since == 0) {
         rd->sh->since = ngx_time();
@@ -764,8 +777,8 @@ ngx_http_catalog_redis_refused(ngx_http_catalog_redis_t *rd,
         return NGX_OK;
     }
 
-    rd->hard = !(reply->len >= 7 && ngx_strncmp(reply->str, "LOADING", 7) == 0)
-               && !(reply->len >= 4 && ngx_strncmp(reply->str, "BUSY", 4) == 0);
+    rd->hard = !ngx_http_catalog_redis_said(reply, "LOADING")
+               && !ngx_http_catalog_redis_said(reply, "BUSY");
 
     /* Redis's words, never a password: Redis does not echo it */
 
@@ -775,6 +788,29 @@ ngx_http_catalog_redis_refused(ngx_http_catalog_redis_t *rd,
     ngx_http_catalog_redis_conn_fail(rc, (char *) text);
 
     return NGX_ERROR;
+}
+
+
+/*
+ * whether an error reply says word: first, as Redis 7 has it, or after
+ * "ERR Error running script ...", as Redis 5 and 6 have a script's
+ */
+
+static ngx_uint_t
+ngx_http_catalog_redis_said(redisReply *reply, const char *word)
+{
+    return reply->type == REDIS_REPLY_ERROR
+           && ngx_strnstr((u_char *) reply->str, (char *) word, reply->len)
+              != NULL;
+}
+
+
+/* a worker that lost the lease while stalled writes nothing shared */
+
+static ngx_uint_t
+ngx_http_catalog_redis_owner(ngx_http_catalog_redis_t *rd)
+{
+    return rd->sh->owner == (ngx_atomic_uint_t) ngx_pid;
 }
 
 
@@ -906,6 +942,11 @@ ngx_http_catalog_redis_ready(ngx_http_catalog_redis_t *rd)
         return;
     }
 
+    if (!ngx_http_catalog_redis_owner(rd)) {
+        ngx_http_catalog_redis_stop(rd);
+        return;
+    }
+
     sh = rd->sh;
 
     rd->state = NGX_HTTP_CATALOG_REDIS_READY;
@@ -959,6 +1000,11 @@ ngx_http_catalog_redis_tick(ngx_event_t *ev)
     const char  *argv[3];
 
     if (rd->state != NGX_HTTP_CATALOG_REDIS_READY) {
+        return;
+    }
+
+    if (!ngx_http_catalog_redis_owner(rd)) {
+        ngx_http_catalog_redis_stop(rd);
         return;
     }
 
@@ -1099,6 +1145,18 @@ ngx_http_catalog_redis_version(redisAsyncContext *ac, void *r,
     }
 
     /*
+     * fewer changes than events (a PUBLISH without an INCR, or an event
+     * counted twice across the two connections): nothing was missed
+     */
+
+    if (v < rd->base + rd->messages) {
+        rd->base = v;
+        rd->messages = 0;
+        rd->mismatch = 0;
+        return;
+    }
+
+    /*
      * an event may be on its way on the other connection: a second look
      * shortly after, then the resync
      */
@@ -1136,6 +1194,11 @@ ngx_http_catalog_redis_pending(ngx_event_t *ev)
         return;
     }
 
+    if (!ngx_http_catalog_redis_owner(rd)) {
+        ngx_http_catalog_redis_stop(rd);
+        return;
+    }
+
     sh = rd->sh;
     in = sh->pending_in;
     ngx_memory_barrier();
@@ -1163,6 +1226,18 @@ ngx_http_catalog_redis_pending(ngx_event_t *ev)
             {
                 continue;
             }
+        }
+
+        /* writers that came round the ring meanwhile: entries lost */
+
+        ngx_memory_barrier();
+
+        if (sh->pending_in - in + (in - rd->pending_out)
+            > NGX_HTTP_CATALOG_PENDING
+            && rd->state == NGX_HTTP_CATALOG_REDIS_READY)
+        {
+            rd->pending_out = sh->pending_in;
+            ngx_http_catalog_redis_resync_begin(rd);
         }
     }
 
@@ -1358,6 +1433,11 @@ ngx_http_catalog_redis_key_read(redisAsyncContext *ac, void *r,
     rd = rc->data;
     cat = rd->mcf->catalog;
 
+    if (!ngx_http_catalog_redis_owner(rd)) {
+        ngx_http_catalog_redis_stop(rd);
+        return;
+    }
+
     flags = (uintptr_t) privdata;
     index = flags & NGX_HTTP_CATALOG_REDIS_INDEX;
 
@@ -1400,6 +1480,7 @@ ngx_http_catalog_redis_key_sync(ngx_http_catalog_redis_t *rd,
     redisReply             *e, *v;
     catalog_redis_field_t   f[CATALOG_REDIS_FIELDS];
     catalog_redis_field_t   all[NGX_HTTP_CATALOG_REDIS_HASH_MAX];
+    int64_t                 remote_at;
     catalog_redis_value_t   remote, mine;
     const char             *invalid;
 
@@ -1411,14 +1492,14 @@ ngx_http_catalog_redis_key_sync(ngx_http_catalog_redis_t *rd,
 
     if (reply->type == REDIS_REPLY_ERROR) {
 
-        if (reply->len >= 9 && ngx_strncmp(reply->str, "WRONGTYPE", 9) == 0) {
+        if (ngx_http_catalog_redis_said(reply, "WRONGTYPE")) {
             ngx_http_catalog_redis_skipped(rd, &name, "not a hash");
             return;
         }
 
         /* no right to read (an ACL): nothing works, the connection goes */
 
-        if (reply->len >= 6 && ngx_strncmp(reply->str, "NOPERM", 6) == 0) {
+        if (ngx_http_catalog_redis_said(reply, "NOPERM")) {
             (void) ngx_http_catalog_redis_refused(rd, &rd->cmd, reply);
             return;
         }
@@ -1525,6 +1606,21 @@ ngx_http_catalog_redis_key_sync(ngx_http_catalog_redis_t *rd,
 
     if (!local) {
         return;
+    }
+
+    /*
+     * a value this node refuses, but from a later time than its own, is
+     * left alone: a node whose clock is ahead, or with other rules (an
+     * upgrade half done), would otherwise write it back, and the two
+     * would take turns forever
+     */
+
+    if (invalid && f[3].value_len) {
+        remote_at = catalog_time_parse_ms(f[3].value, f[3].value_len);
+
+        if (remote_at >= mine.o.updated_at) {
+            return;
+        }
     }
 
     /* Redis has nothing, a bad value, or an older one: it gets ours */
@@ -1635,8 +1731,8 @@ ngx_http_catalog_redis_written(redisAsyncContext *ac, void *r,
          * to write (an ACL): nothing works, the connection goes
          */
 
-        if ((reply->len >= 8 && ngx_strncmp(reply->str, "READONLY", 8) == 0)
-            || (reply->len >= 6 && ngx_strncmp(reply->str, "NOPERM", 6) == 0))
+        if (ngx_http_catalog_redis_said(reply, "READONLY")
+            || ngx_http_catalog_redis_said(reply, "NOPERM"))
         {
             (void) ngx_http_catalog_redis_refused(rd, rc, reply);
         }
@@ -2027,7 +2123,7 @@ ngx_http_catalog_redis_nodes(redisAsyncContext *ac, void *r, void *privdata)
 
     n = 0;
 
-    for (i = 0; i < reply->elements; i++) {
+    for (i = 0; i < ngx_min(reply->elements, rd->fleet_keys->nelts); i++) {
         e = reply->element[i];
 
         /* gone since the SCAN: its TTL ran out */
@@ -2082,7 +2178,14 @@ ngx_http_catalog_redis_nodes(redisAsyncContext *ac, void *r, void *privdata)
 
     size = catalog_fleet_json((char *) p, nodes, n);
 
-    seq = sh->fleet_seq;
+    if (!ngx_http_catalog_redis_owner(rd)) {
+        ngx_http_catalog_redis_fleet_done(rd);
+        return;
+    }
+
+    /* even: a writer killed in the middle left it odd */
+
+    seq = sh->fleet_seq & ~((ngx_atomic_uint_t) 1);
     sh->fleet_seq = seq + 1;
     ngx_memory_barrier();
 

@@ -34,6 +34,7 @@ static void ngx_http_catalog_redis_cleanup(void *data);
 static void ngx_http_catalog_redis_read_handler(ngx_event_t *ev);
 static void ngx_http_catalog_redis_write_handler(ngx_event_t *ev);
 static void ngx_http_catalog_redis_timer_handler(ngx_event_t *ev);
+static void ngx_http_catalog_redis_later_handler(ngx_event_t *ev);
 static void ngx_http_catalog_redis_on_connect(const redisAsyncContext *ac,
     int status);
 static void ngx_http_catalog_redis_on_disconnect(const redisAsyncContext *ac,
@@ -144,6 +145,10 @@ ngx_http_catalog_redis_conn_close(ngx_http_catalog_redis_conn_t *rc)
 
     if (rc->timer.timer_set) {
         ngx_del_timer(&rc->timer);
+    }
+
+    if (rc->later.timer_set) {
+        ngx_del_timer(&rc->later);
     }
 
     ac = rc->ac;
@@ -285,7 +290,23 @@ ngx_http_catalog_redis_conn_fail_later(ngx_http_catalog_redis_conn_t *rc,
 {
     rc->reason = reason;
 
-    ngx_add_timer(&rc->timer, 1);
+    rc->later.handler = ngx_http_catalog_redis_later_handler;
+    rc->later.data = rc;
+    rc->later.log = rc->log;
+    rc->later.cancelable = 1;
+
+    ngx_add_timer(&rc->later, 1);
+}
+
+
+static void
+ngx_http_catalog_redis_later_handler(ngx_event_t *ev)
+{
+    ngx_http_catalog_redis_conn_t  *rc;
+
+    rc = ev->data;
+
+    ngx_http_catalog_redis_conn_fail(rc, rc->reason);
 }
 
 
@@ -404,11 +425,6 @@ ngx_http_catalog_redis_timer_handler(ngx_event_t *ev)
 
     rc = ev->data;
 
-    if (rc->reason) {
-        ngx_http_catalog_redis_conn_fail(rc, rc->reason);
-        return;
-    }
-
     ngx_http_catalog_redis_conn_fail(rc, rc->up ? "timed out"
                                                 : "connect timed out");
 }
@@ -494,8 +510,11 @@ ngx_http_catalog_redis_cleanup(void *data)
         rc->connection = NULL;
     }
 
-    /* hiredis closes the fd itself, after this */
+    /*
+     * hiredis closes the fd itself, after this; freed first, as
+     * ngx_close_connection() does, so that poll's table forgets the fd
+     */
 
-    c->fd = (ngx_socket_t) -1;
     ngx_free_connection(c);
+    c->fd = (ngx_socket_t) -1;
 }

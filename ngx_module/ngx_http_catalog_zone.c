@@ -30,7 +30,10 @@ typedef char  ngx_http_catalog_counter_check_t
     [sizeof(catalog_counter_t) == sizeof(ngx_atomic_uint_t) ? 1 : -1];
 
 
-#define NGX_HTTP_CATALOG_ZONE_NAME  "catalog"
+#define NGX_HTTP_CATALOG_ZONE_NAME   "catalog"
+
+/* a slot odd this long: its writer was killed inside */
+#define NGX_HTTP_CATALOG_ZONE_SPINS  10000
 
 
 static ngx_int_t ngx_http_catalog_init_zone(ngx_shm_zone_t *shm_zone,
@@ -398,6 +401,13 @@ ngx_http_catalog_zone_copy(ngx_http_catalog_slot_t *slot,
 
         if (seq & 1) {
             /* a writer is inside: it holds the slot for a few copies */
+
+            if (tries > NGX_HTTP_CATALOG_ZONE_SPINS) {
+                /* or it was killed inside: the manifest's status */
+                *active = 0;
+                return;
+            }
+
             if (tries > 64) {
                 ngx_sched_yield();
             }
@@ -554,6 +564,12 @@ ngx_http_catalog_zone_last(ngx_http_catalog_main_conf_t *mcf,
         ngx_memory_barrier();
 
         if (seq & 1) {
+            if (tries > NGX_HTTP_CATALOG_ZONE_SPINS) {
+                /* a writer killed inside: read it as the writers do */
+                ngx_http_catalog_zone_record(slot, v);
+                break;
+            }
+
             if (tries > 64) {
                 ngx_sched_yield();
             }
@@ -635,6 +651,10 @@ ngx_http_catalog_zone_write(ngx_http_catalog_main_conf_t *mcf,
     ngx_http_catalog_sh_t  *sh;
 
     sh = mcf->sh;
+
+    /* even: a writer killed between its two increments left it odd */
+
+    slot->seq &= ~((ngx_atomic_uint_t) 1);
 
     if (!cleared && o->message_len && slot->message == NULL) {
         slot->message = ngx_slab_alloc_locked(mcf->shpool,
@@ -940,7 +960,8 @@ ngx_http_catalog_zone_save(ngx_http_catalog_main_conf_t *mcf,
     ngx_pool_t *pool, ngx_log_t *log)
 {
     char                      err[CATALOG_ERROR_LEN];
-    u_char                   *by;
+    u_char                   *by, *tmp;
+    uint64_t                  ticket;
     ngx_uint_t                i, n, nc;
     catalog_t                *cat;
     catalog_override_t       *o;
@@ -976,9 +997,9 @@ ngx_http_catalog_zone_save(ngx_http_catalog_main_conf_t *mcf,
      * a blocking write, on purpose: changes are rare, and the file must
      * be on disk before the change is confirmed
      *
-     * one writer at a time: the workers share PATH.tmp; and the overrides
-     * are read under the same lock, so that a writer cannot put an older
-     * view of them over a newer one that another worker wrote meanwhile
+     * the overrides are read under the mutex, and numbered, so that a
+     * writer cannot put an older view of them over a newer one that
+     * another worker wrote meanwhile
      */
 
     ngx_shmtx_lock(&mcf->shpool->mutex);
@@ -1029,16 +1050,61 @@ ngx_http_catalog_zone_save(ngx_http_catalog_main_conf_t *mcf,
         }
     }
 
-    if (catalog_state_write_all((char *) mcf->state_file.data, e, n, c, nc,
-                                err, sizeof(err))
-        != 0)
-    {
-        ngx_shmtx_unlock(&mcf->shpool->mutex);
-        ngx_log_error(NGX_LOG_ERR, log, 0, "catalog: %s", err);
+    /*
+     * the file is written outside the mutex (an fsync may take long, and
+     * every worker takes the mutex to change the zone); each snapshot
+     * has a ticket, and only a snapshot newer than the one in place is
+     * renamed over it
+     */
+
+    ticket = ++mcf->sh->save_ticket;
+
+    ngx_shmtx_unlock(&mcf->shpool->mutex);
+
+    tmp = ngx_pnalloc(pool, mcf->state_file.len + NGX_INT64_LEN + 2);
+    if (tmp == NULL) {
         return NGX_ERROR;
     }
 
+    ngx_sprintf(tmp, "%V.%P%Z", &mcf->state_file, ngx_pid);
+
+    if (catalog_state_write_all((char *) tmp, e, n, c, nc, err, sizeof(err))
+        != 0)
+    {
+        ngx_log_error(NGX_LOG_ERR, log, 0, "catalog: %s", err);
+        (void) ngx_delete_file(tmp);
+        return NGX_ERROR;
+    }
+
+    ngx_shmtx_lock(&mcf->shpool->mutex);
+
+    if (ticket > mcf->sh->save_done) {
+        if (ngx_rename_file(tmp, mcf->state_file.data) == NGX_FILE_ERROR) {
+            ngx_shmtx_unlock(&mcf->shpool->mutex);
+            ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
+                          "catalog: state file \"%V\": cannot rename "
+                          "\"%s\"", &mcf->state_file, tmp);
+            (void) ngx_delete_file(tmp);
+            return NGX_ERROR;
+        }
+
+        mcf->sh->save_done = ticket;
+
+    } else {
+        /* a newer snapshot, with this change in it, is in place */
+        (void) ngx_delete_file(tmp);
+    }
+
     ngx_shmtx_unlock(&mcf->shpool->mutex);
+
+    /* the rename lasts once the directory is on disk */
+
+    if (catalog_state_sync((char *) mcf->state_file.data, err, sizeof(err))
+        != 0)
+    {
+        ngx_log_error(NGX_LOG_ERR, log, 0, "catalog: %s", err);
+        return NGX_ERROR;
+    }
 
     return NGX_OK;
 }

@@ -188,7 +188,7 @@ for my $t (values %::TOK) {
     my $h = Digest::SHA::sha256_hex($t);
     unlike($text, qr/\Q$h\E/i, 'no token hash in the file');
 }
-ok(!-e state_path() . '.tmp', 'no temporary file left');
+ok(!(grep { -e } glob(state_path() . '.*')), 'no temporary file left');
 is((stat state_path())[2] & 07777, 0640, 'mode 0640');
 
 my $j = state_of();
@@ -407,7 +407,8 @@ my $nodir = keep() . '/tidak-ada/state.json';
 start_nginx(state => $nodir);
 unlike(error_log_text(), qr/\[(?:warn|error)\]/, 'a missing directory: nothing logged at start');
 my $r = admin('PUT', 'services/dukcapil/s3/status', body => '{"status": "maintenance"}');
-like(error_log_text(), qr/\[error\] \d+#\d+: \*\d+ catalog: state file "\Q$nodir\E": cannot open "\Q$nodir\E\.tmp": No such file or directory/,
+# each worker writes its own PATH.PID, then renames it over PATH
+like(error_log_text(), qr/\[error\] \d+#\d+: \*\d+ catalog: state file "\Q$nodir\E\.\d+": cannot open "\Q$nodir\E\.\d+\.tmp": No such file or directory/,
      'the change: [error] naming the file');
 is($r->{status}, 500, 'the client is told: 500');
 is(scalar $r->header('Content-Type'), 'application/json; charset=utf-8',
@@ -417,7 +418,7 @@ is($r->{body}, '{"error": {"code": 500, "message": "the change is in '
     . 'lose it"}}', 'saying what happened');
 is(http_get('/s3')->{status}, 503, 'the change is in force all the same');
 --- error_log eval
-[qr/\[error\] .*cannot open ".*tidak-ada\/state\.json\.tmp"/]
+[qr/\[error\] .*cannot open ".*tidak-ada\/state\.json\.\d+\.tmp"/]
 --- no_error_log eval
 [qr/ktk-/]
 

@@ -397,6 +397,11 @@ my $hostile = sub {
         or diag("A's log since:\n" . log_since(error_log_text(), $offa)
                 . "\nB's log since:\n" . log_since(node_b_log(), $offb));
     $proxied->($what, $o{path} // "/$key/x");
+    # a bad value whose updated_at reads as older than the nodes' own
+    # (none, or not a time) is repaired by the first node to see it; one
+    # from a later time is left alone, never served, and no node writes
+    # over it: two nodes with clocks or rules apart would otherwise take
+    # turns writing forever
     if ($o{repair}) {
         my $h;
         my $tr = wait_until(3, sub {
@@ -406,6 +411,13 @@ my $hostile = sub {
         });
         ok(defined $tr, "$what: Redis repaired: the nodes' cleared record is back in $key")
             or diag(Test::More::explain($h));
+    } elsif ($o{left}) {
+        my $v0 = redis_cmd('GET', 'catalog:status:version');
+        my $h0 = hash_of($key);
+        Time::HiRes::sleep(1.2);
+        is(redis_cmd('GET', 'catalog:status:version'), $v0,
+           "$what: left alone, from a later time: no node writes over it");
+        is_deeply(hash_of($key), $h0, "$what: the hash as it was written");
     }
 };
 my %good = (status => 'maintenance', message => 'x', until => '', updated_by => '');
@@ -422,7 +434,7 @@ my $hset = sub {
 $hostile->('status "paused"', 'dukcapil/ktp',
            $hset->('dukcapil/ktp', status => 'paused'),
            qr/\[warn\] \d+#\d+: catalog redis: key "catalog:status:dukcapil\/ktp" skipped: invalid "status" "paused"$/m,
-           repair => 1);
+           left => 1);
 $hostile->('an unknown service', 'nosuch/x',
            $hset->('nosuch/x'),
            qr/\[warn\] \d+#\d+: catalog redis: key "catalog:status:nosuch\/x" skipped: unknown service$/m,
@@ -436,11 +448,11 @@ $hostile->('a list where a hash belongs', 'dukcapil/akta',
 $hostile->('a "backends" field', 'dukcapil/ktp',
            $hset->('dukcapil/ktp', backends => '10.0.0.1:80'),
            qr/\[warn\] \d+#\d+: catalog redis: key "catalog:status:dukcapil\/ktp" skipped: unknown field "backends"$/m,
-           repair => 1);
+           left => 1);
 $hostile->('a "routes" field', 'dukcapil/ktp',
            $hset->('dukcapil/ktp', routes => '[{"path": "/"}]'),
            qr/catalog redis: key "catalog:status:dukcapil\/ktp" skipped: unknown field "routes"$/m,
-           repair => 1);
+           left => 1);
 my $skipped = qr/\[warn\] \d+#\d+: catalog redis: key "catalog:status:dukcapil\/ktp" skipped: \S/;
 for my $c (['a message with status active', status => 'active', message => 'aktif'],
            ['a message of 501 characters', message => 'm' x 501],
@@ -454,7 +466,10 @@ for my $c (['a message with status active', status => 'active', message => 'akti
            ['an invalid updated_by', updated_by => 'ops root'],
            ['status in capitals', status => 'MAINTENANCE']) {
     my ($what, %f) = @$c;
-    $hostile->($what, 'dukcapil/ktp', $hset->('dukcapil/ktp', %f), $skipped, repair => 1);
+    # no updated_at, or one that is no time: older than the nodes' own
+    my $older = exists $f{updated_at} && ($f{updated_at} // '') !~ /^\d{4}-/;
+    $hostile->($what, 'dukcapil/ktp', $hset->('dukcapil/ktp', %f), $skipped,
+               $older ? (repair => 1) : (left => 1));
 }
 # a retired service stays gone whatever Redis says
 $hset->('dukcapil/lama', status => 'active')->();
