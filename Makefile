@@ -8,6 +8,7 @@
 #                 in headless chromium, a smoke run of the benchmark
 #   make bench    ngx_catalog against other ways of routing many services
 #                 (BENCH_N="1000 27000 100000"; results in build/bench/)
+#   make bench-redis  catalog_redis: propagation, cost, a full resync
 #   make token    a token for the admin API (AGENCY=..., NAME=...)
 #   make deb      build/libnginx-mod-http-catalog_*.deb (make deb-test)
 #   make docker-test  the image of docker/, built and run with podman
@@ -27,11 +28,13 @@ OBJS       := $(BUILD)/objs
 
 SRCS       := $(wildcard ngx_module/*.c) $(wildcard include/*.h) config
 
-# Debian packages the build, the demo and the tests need
+# Debian packages the build, the demo and the tests need (on Debian 12
+# and 13: make fresh-test); ca-certificates for npm ci over HTTPS, and
+# Node.js and npm (deps below) when no npm is installed
 DEB_BUILD  := nginx nginx-dev libhiredis-dev libjansson-dev gcc make
 DEB_TEST   := libcmocka-dev libtest-base-perl libwww-perl libjson-perl \
-              curl openssl chromium fonts-dejavu-core prometheus \
-              redis-server
+              curl openssl ca-certificates chromium fonts-dejavu-core \
+              prometheus redis-server
 # the benchmark: wrk, the Lua module of its OpenResty-style peer, time,
 # valgrind (instructions per request)
 DEB_BENCH  := wrk libnginx-mod-http-lua time valgrind
@@ -138,12 +141,19 @@ bench: deps $(MODULE)
 	    lua-free-tests/bench/instructions.sh $(BUILD)/bench/$$n || exit 1; \
 	done
 
+# catalog_redis: propagation across two nodes, routing with and without
+# it, a full resync of 100,000 overrides (results in build/bench-redis/)
+bench-redis: deps $(MODULE)
+	lua-free-tests/bench/redis.sh $(MODULE)
+
 # the same scripts with 200 services and 1 s runs: every variant must
 # answer right; the figures are not checked
 bench-smoke: deps $(MODULE)
 	SMOKE=1 OUT=$(BUILD)/bench-smoke lua-free-tests/bench/compare.sh \
 	    $(MODULE) 200
 	SECS=1 lua-free-tests/bench/instructions.sh $(BUILD)/bench-smoke/200
+	SMOKE=1 OUT=$(BUILD)/bench-redis-smoke lua-free-tests/bench/redis.sh \
+	    $(MODULE)
 
 # The Debian package, built by Debian's nginx module tooling (debian/, the
 # nginx dh addon of nginx-dev).  dpkg-buildpackage writes its output next
@@ -227,4 +237,4 @@ clean:
 	$(MAKE) -C lua-free-tests/unit clean
 
 .PHONY: all deps run unit prove browser test token clean deb deb-test \
-        docker-test bench bench-smoke hiredis12 fleet fresh-test
+        docker-test bench bench-smoke bench-redis hiredis12 fleet fresh-test
