@@ -144,6 +144,11 @@ static ngx_uint_t ngx_http_catalog_redis_said(redisReply *reply,
 static ngx_uint_t ngx_http_catalog_redis_owner(ngx_http_catalog_redis_t *rd);
 static ngx_int_t ngx_http_catalog_redis_refused(ngx_http_catalog_redis_t *rd,
     ngx_http_catalog_redis_conn_t *rc, redisReply *reply);
+static ngx_int_t ngx_http_catalog_redis_command(ngx_http_catalog_redis_t *rd,
+    redisCallbackFn *fn, void *privdata, int argc, const char **argv,
+    const size_t *argvlen);
+static void ngx_http_catalog_redis_get_version(ngx_http_catalog_redis_t *rd,
+    redisCallbackFn *fn);
 static void ngx_http_catalog_redis_tick(ngx_event_t *ev);
 static void ngx_http_catalog_redis_recheck(ngx_event_t *ev);
 static void ngx_http_catalog_redis_version(redisAsyncContext *ac, void *r,
@@ -996,7 +1001,7 @@ ngx_http_catalog_redis_tick(ngx_event_t *ev)
 {
     ngx_http_catalog_redis_t *rd = ev->data;
 
-    size_t       len[2];
+    size_t       len[3];
     const char  *argv[3];
 
     if (rd->state != NGX_HTTP_CATALOG_REDIS_READY) {
@@ -1017,22 +1022,13 @@ ngx_http_catalog_redis_tick(ngx_event_t *ev)
     argv[1] = (char *) rd->heartbeat.data;
     len[1] = rd->heartbeat.len;
     argv[2] = "1";
+    len[2] = 1;
 
+    if (ngx_http_catalog_redis_command(rd, ngx_http_catalog_redis_done, NULL,
+                                       3, argv, len)
+        != NGX_OK)
     {
-        size_t  l3[3];
-
-        l3[0] = len[0];
-        l3[1] = len[1];
-        l3[2] = 1;
-
-        if (ngx_http_catalog_redis_conn_send(&rd->cmd,
-                                             ngx_http_catalog_redis_done,
-                                             NULL, 3, argv, l3)
-            != NGX_OK)
-        {
-            ngx_http_catalog_redis_conn_fail(&rd->cmd, "cannot send");
-            return;
-        }
+        return;
     }
 
     if (!rd->heartbeat_ev.timer_set) {
@@ -1071,25 +1067,46 @@ ngx_http_catalog_redis_recheck(ngx_event_t *ev)
 {
     ngx_http_catalog_redis_t *rd = ev->data;
 
-    size_t       len[2];
-    const char  *argv[2];
-
     if (rd->state != NGX_HTTP_CATALOG_REDIS_READY || rd->resync) {
         return;
     }
+
+    ngx_http_catalog_redis_get_version(rd, ngx_http_catalog_redis_version);
+}
+
+
+/* a command on the command connection; a failure to send closes it */
+
+static ngx_int_t
+ngx_http_catalog_redis_command(ngx_http_catalog_redis_t *rd,
+    redisCallbackFn *fn, void *privdata, int argc, const char **argv,
+    const size_t *argvlen)
+{
+    if (ngx_http_catalog_redis_conn_send(&rd->cmd, fn, privdata, argc, argv,
+                                         argvlen)
+        != NGX_OK)
+    {
+        ngx_http_catalog_redis_conn_fail(&rd->cmd, "cannot send");
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_catalog_redis_get_version(ngx_http_catalog_redis_t *rd,
+    redisCallbackFn *fn)
+{
+    size_t       len[2];
+    const char  *argv[2];
 
     argv[0] = "GET";
     len[0] = 3;
     argv[1] = (char *) rd->version_key.data;
     len[1] = rd->version_key.len;
 
-    if (ngx_http_catalog_redis_conn_send(&rd->cmd,
-                                         ngx_http_catalog_redis_version,
-                                         NULL, 2, argv, len)
-        != NGX_OK)
-    {
-        ngx_http_catalog_redis_conn_fail(&rd->cmd, "cannot send");
-    }
+    (void) ngx_http_catalog_redis_command(rd, fn, NULL, 2, argv, len);
 }
 
 
@@ -1256,9 +1273,6 @@ ngx_http_catalog_redis_pending(ngx_event_t *ev)
 static void
 ngx_http_catalog_redis_resync_begin(ngx_http_catalog_redis_t *rd)
 {
-    size_t       len[2];
-    const char  *argv[2];
-
     if (rd->resync) {
         rd->resync_again = 1;
         return;
@@ -1277,18 +1291,8 @@ ngx_http_catalog_redis_resync_begin(ngx_http_catalog_redis_t *rd)
 
     rd->pending_out = rd->sh->pending_in;
 
-    argv[0] = "GET";
-    len[0] = 3;
-    argv[1] = (char *) rd->version_key.data;
-    len[1] = rd->version_key.len;
-
-    if (ngx_http_catalog_redis_conn_send(&rd->cmd,
-                                         ngx_http_catalog_redis_resync_base,
-                                         NULL, 2, argv, len)
-        != NGX_OK)
-    {
-        ngx_http_catalog_redis_conn_fail(&rd->cmd, "cannot send");
-    }
+    ngx_http_catalog_redis_get_version(rd,
+                                       ngx_http_catalog_redis_resync_base);
 }
 
 
@@ -1401,18 +1405,14 @@ ngx_http_catalog_redis_read_key(ngx_http_catalog_redis_t *rd,
                                rd->rcf->prefix.len, "status:",
                                s->key.data, s->key.len);
 
-    if (len[3] == 0
-        || ngx_http_catalog_redis_conn_send(&rd->cmd,
-                                ngx_http_catalog_redis_key_read,
-                                (void *) (uintptr_t) (index | flags),
-                                4, argv, len)
-           != NGX_OK)
-    {
-        ngx_http_catalog_redis_conn_fail(&rd->cmd, "cannot send");
+    if (len[3] == 0) {
+        ngx_http_catalog_redis_conn_fail(&rd->cmd, "a key too long");
         return NGX_ERROR;
     }
 
-    return NGX_OK;
+    return ngx_http_catalog_redis_command(rd, ngx_http_catalog_redis_key_read,
+                                          (void *) (uintptr_t) (index | flags),
+                                          4, argv, len);
 }
 
 
@@ -1677,18 +1677,14 @@ ngx_http_catalog_redis_write(ngx_http_catalog_redis_t *rd,
 
     flags = index | (tries << NGX_HTTP_CATALOG_REDIS_TRY_SHIFT);
 
-    if (len[3] == 0
-        || ngx_http_catalog_redis_conn_send(&rd->cmd,
-                                            ngx_http_catalog_redis_written,
-                                            (void *) (uintptr_t) flags,
-                                            17, argv, len)
-           != NGX_OK)
-    {
-        ngx_http_catalog_redis_conn_fail(&rd->cmd, "cannot send");
+    if (len[3] == 0) {
+        ngx_http_catalog_redis_conn_fail(&rd->cmd, "a key too long");
         return NGX_ERROR;
     }
 
-    return NGX_OK;
+    return ngx_http_catalog_redis_command(rd, ngx_http_catalog_redis_written,
+                                          (void *) (uintptr_t) flags, 17,
+                                          argv, len);
 }
 
 
@@ -1895,13 +1891,8 @@ ngx_http_catalog_redis_publish_node(ngx_http_catalog_redis_t *rd)
     argv[4] = (char *) ttl;
     len[4] = ngx_sprintf(ttl, "%M", 3 * rd->rcf->interval) - ttl;
 
-    if (ngx_http_catalog_redis_conn_send(&rd->cmd,
-                                         ngx_http_catalog_redis_done, NULL,
-                                         5, argv, len)
-        != NGX_OK)
-    {
-        ngx_http_catalog_redis_conn_fail(&rd->cmd, "cannot send");
-    }
+    (void) ngx_http_catalog_redis_command(rd, ngx_http_catalog_redis_done,
+                                          NULL, 5, argv, len);
 
     /* hiredis has its own copy of the command */
 
@@ -1950,13 +1941,8 @@ ngx_http_catalog_redis_scan(ngx_http_catalog_redis_t *rd, const char *cursor,
     argv[5] = "100";
     len[5] = 3;
 
-    if (ngx_http_catalog_redis_conn_send(&rd->cmd,
-                                         ngx_http_catalog_redis_scanned,
-                                         NULL, 6, argv, len)
-        != NGX_OK)
-    {
-        ngx_http_catalog_redis_conn_fail(&rd->cmd, "cannot send");
-    }
+    (void) ngx_http_catalog_redis_command(rd, ngx_http_catalog_redis_scanned,
+                                          NULL, 6, argv, len);
 }
 
 
