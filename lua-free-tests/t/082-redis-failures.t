@@ -524,7 +524,9 @@ is(put_status('imigrasi/paspor', 'A-paspor')->{status}, 200, 'PUT paspor through
 
 # Redis comes back with its data
 redis_start(port => redis_port(), keep => 1);
-is(hash_of('dukcapil/kk')->{message}, 'A-kk', 'Redis came back with the old kk');
+# Redis came back with the old kk (A-kk); A may already have written its
+# newer one over it when this looks, so its data is not checked here:
+# the merge below is, both ways
 my $t0 = Time::HiRes::time();
 my $t = wait_served('/dukcapil/ktp', 'B-baru', timeout => 12);
 ok(defined $t, "A takes the newer ktp from Redis (B-baru) after ${\ ($t // 'never')} s");
