@@ -139,6 +139,8 @@ static void ngx_http_catalog_redis_hello(redisAsyncContext *ac, void *r,
 static void ngx_http_catalog_redis_message(redisAsyncContext *ac, void *r,
     void *privdata);
 static void ngx_http_catalog_redis_ready(ngx_http_catalog_redis_t *rd);
+static ngx_http_catalog_redis_t *ngx_http_catalog_redis_answer(
+    redisAsyncContext *ac, void *reply);
 static ngx_uint_t ngx_http_catalog_redis_said(redisReply *reply,
     const char *word);
 static ngx_uint_t ngx_http_catalog_redis_owner(ngx_http_catalog_redis_t *rd);
@@ -744,19 +746,10 @@ ngx_http_catalog_redis_auth(ngx_http_catalog_redis_t *rd,
 static void
 ngx_http_catalog_redis_hello(redisAsyncContext *ac, void *r, void *privdata)
 {
-    redisReply  *reply = r;
+    ngx_http_catalog_redis_t  *rd;
 
-    ngx_http_catalog_redis_t       *rd;
-    ngx_http_catalog_redis_conn_t  *rc;
-
-    rc = ngx_http_catalog_redis_conn_reply(ac, r);
-    if (rc == NULL) {
-        return;
-    }
-
-    rd = rc->data;
-
-    if (ngx_http_catalog_redis_refused(rd, rc, reply) != NGX_OK) {
+    rd = ngx_http_catalog_redis_answer(ac, r);
+    if (rd == NULL) {
         return;
     }
 
@@ -800,6 +793,29 @@ ngx_http_catalog_redis_refused(ngx_http_catalog_redis_t *rd,
  * whether an error reply says word: first, as Redis 7 has it, or after
  * "ERR Error running script ...", as Redis 5 and 6 have a script's
  */
+
+/*
+ * The first call of a reply callback whose command must succeed: the
+ * worker's state, or NULL when there is nothing to do (no reply: the
+ * context is being freed; an error: the connection is closed)
+ */
+
+static ngx_http_catalog_redis_t *
+ngx_http_catalog_redis_answer(redisAsyncContext *ac, void *reply)
+{
+    ngx_http_catalog_redis_conn_t  *rc;
+
+    rc = ngx_http_catalog_redis_conn_reply(ac, reply);
+
+    if (rc == NULL
+        || ngx_http_catalog_redis_refused(rc->data, rc, reply) != NGX_OK)
+    {
+        return NULL;
+    }
+
+    return rc->data;
+}
+
 
 static ngx_uint_t
 ngx_http_catalog_redis_said(redisReply *reply, const char *word)
@@ -1134,18 +1150,11 @@ static void
 ngx_http_catalog_redis_version(redisAsyncContext *ac, void *r,
     void *privdata)
 {
-    uint64_t                        v;
-    ngx_http_catalog_redis_t       *rd;
-    ngx_http_catalog_redis_conn_t  *rc;
+    uint64_t                   v;
+    ngx_http_catalog_redis_t  *rd;
 
-    rc = ngx_http_catalog_redis_conn_reply(ac, r);
-    if (rc == NULL) {
-        return;
-    }
-
-    rd = rc->data;
-
-    if (ngx_http_catalog_redis_refused(rd, rc, r) != NGX_OK) {
+    rd = ngx_http_catalog_redis_answer(ac, r);
+    if (rd == NULL) {
         return;
     }
 
@@ -1300,17 +1309,10 @@ static void
 ngx_http_catalog_redis_resync_base(redisAsyncContext *ac, void *r,
     void *privdata)
 {
-    ngx_http_catalog_redis_t       *rd;
-    ngx_http_catalog_redis_conn_t  *rc;
+    ngx_http_catalog_redis_t  *rd;
 
-    rc = ngx_http_catalog_redis_conn_reply(ac, r);
-    if (rc == NULL) {
-        return;
-    }
-
-    rd = rc->data;
-
-    if (ngx_http_catalog_redis_refused(rd, rc, r) != NGX_OK) {
+    rd = ngx_http_catalog_redis_answer(ac, r);
+    if (rd == NULL) {
         return;
     }
 
